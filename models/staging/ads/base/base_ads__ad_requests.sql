@@ -1,0 +1,70 @@
+-- Every raw row of ads.ad_requests: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_ads__ad_requests keeps the
+-- clean first copies; stg_ads__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('ads', 'ad_requests') }}
+
+),
+
+typed as (
+
+    select
+        cast(request_id as {{ dbt.type_string() }}) as request_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(requested_at as {{ dbt.type_timestamp() }}) as requested_at,
+        cast(placement as {{ dbt.type_string() }}) as placement,
+        cast(is_filled as boolean) as is_filled,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'request_id', 'user_id', 'requested_at', 'placement', 'is_filled',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['request_id'],
+            required_ids=['user_id'],
+            enums=[
+                ['placement', 'ad_placement']
+            ],
+            timestamps=['requested_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['request_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        request_id,
+        user_id,
+        requested_at,
+        placement,
+        is_filled,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,65 @@
+-- Every raw row of ads.advertisers: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_ads__advertisers keeps the
+-- clean first copies; stg_ads__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('ads', 'advertisers') }}
+
+),
+
+typed as (
+
+    select
+        cast(advertiser_id as {{ dbt.type_string() }}) as advertiser_id,
+        cast(name as {{ dbt.type_string() }}) as name,
+        cast(industry as {{ dbt.type_string() }}) as industry,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'advertiser_id', 'name', 'industry', 'country', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['advertiser_id'],
+            enums=[
+                ['country', 'country']
+            ]
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['advertiser_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        advertiser_id,
+        name as advertiser_name,
+        industry,
+        country,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

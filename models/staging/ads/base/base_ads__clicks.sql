@@ -1,0 +1,78 @@
+-- Every raw row of ads.clicks: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_ads__clicks keeps the
+-- clean first copies; stg_ads__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('ads', 'clicks') }}
+
+),
+
+typed as (
+
+    select
+        cast(click_id as {{ dbt.type_string() }}) as click_id,
+        cast(impression_id as {{ dbt.type_string() }}) as impression_id,
+        cast(clicked_at as {{ dbt.type_timestamp() }}) as clicked_at,
+        cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+impression_id_parents as (
+
+    select impression_id as parent_impression_id
+    from {{ ref('stg_ads__impressions') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'click_id', 'impression_id', 'clicked_at', 'revenue_micros', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['click_id'],
+            required_ids=['impression_id'],
+            amounts=['revenue_micros'],
+            timestamps=['clicked_at'],
+            orphans=[
+                ['impression_id', 'parent_impression_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join impression_id_parents
+        on typed.impression_id = impression_id_parents.parent_impression_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['click_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        click_id,
+        impression_id,
+        clicked_at,
+        revenue_micros,
+        revenue_micros / 1000000.0 as revenue_usd,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

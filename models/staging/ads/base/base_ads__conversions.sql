@@ -1,0 +1,90 @@
+-- Every raw row of ads.conversions: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_ads__conversions keeps the
+-- clean first copies; stg_ads__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('ads', 'conversions') }}
+
+),
+
+typed as (
+
+    select
+        cast(conversion_id as {{ dbt.type_string() }}) as conversion_id,
+        cast(click_id as {{ dbt.type_string() }}) as click_id,
+        cast(impression_id as {{ dbt.type_string() }}) as impression_id,
+        cast(converted_at as {{ dbt.type_timestamp() }}) as converted_at,
+        cast(conversion_type as {{ dbt.type_string() }}) as conversion_type,
+        cast(value_micros as {{ dbt.type_bigint() }}) as value_micros,
+        cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+impression_id_parents as (
+
+    select impression_id as parent_impression_id
+    from {{ ref('stg_ads__impressions') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'conversion_id', 'click_id', 'impression_id', 'converted_at', 'conversion_type',
+            'value_micros', 'revenue_micros', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['conversion_id'],
+            required_ids=['impression_id'],
+            optional_ids=['click_id'],
+            enums=[
+                ['conversion_type', 'conversion_type']
+            ],
+            amounts=['value_micros', 'revenue_micros'],
+            timestamps=['converted_at'],
+            orphans=[
+                ['impression_id', 'parent_impression_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join impression_id_parents
+        on typed.impression_id = impression_id_parents.parent_impression_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['conversion_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        conversion_id,
+        click_id,
+        impression_id,
+        converted_at,
+        conversion_type,
+        value_micros,
+        value_micros / 1000000.0 as value_usd,
+        revenue_micros,
+        revenue_micros / 1000000.0 as revenue_usd,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,100 @@
+-- Every raw row of ads.impressions: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_ads__impressions keeps the
+-- clean first copies; stg_ads__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('ads', 'impressions') }}
+
+),
+
+typed as (
+
+    select
+        cast(impression_id as {{ dbt.type_string() }}) as impression_id,
+        cast(request_id as {{ dbt.type_string() }}) as request_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(ad_id as {{ dbt.type_string() }}) as ad_id,
+        cast(shown_at as {{ dbt.type_timestamp() }}) as shown_at,
+        cast(placement as {{ dbt.type_string() }}) as placement,
+        cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+request_id_parents as (
+
+    select request_id as parent_request_id
+    from {{ ref('stg_ads__ad_requests') }}
+
+),
+
+campaign_id_parents as (
+
+    select campaign_id as parent_campaign_id
+    from {{ ref('stg_ads__campaigns') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'impression_id', 'request_id', 'user_id', 'campaign_id', 'ad_id',
+            'shown_at', 'placement', 'revenue_micros', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['impression_id'],
+            required_ids=['request_id', 'user_id', 'campaign_id', 'ad_id'],
+            enums=[
+                ['placement', 'ad_placement']
+            ],
+            amounts=['revenue_micros'],
+            timestamps=['shown_at'],
+            orphans=[
+                ['request_id', 'parent_request_id'],
+                ['campaign_id', 'parent_campaign_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join request_id_parents
+        on typed.request_id = request_id_parents.parent_request_id
+    left join campaign_id_parents
+        on typed.campaign_id = campaign_id_parents.parent_campaign_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['impression_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        impression_id,
+        request_id,
+        user_id,
+        campaign_id,
+        ad_id,
+        shown_at,
+        placement,
+        revenue_micros,
+        revenue_micros / 1000000.0 as revenue_usd,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

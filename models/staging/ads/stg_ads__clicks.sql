@@ -1,0 +1,25 @@
+-- One row per click on an ad.
+-- Clean rows only: the checks are in base_ads__clicks.
+with
+
+base as (
+
+    select * from {{ ref('base_ads__clicks') }}
+
+),
+
+final as (
+
+    select
+        click_id,
+        impression_id,
+        clicked_at,
+        revenue_micros,
+        revenue_usd,
+        _loaded_at
+    from base
+    where quarantine_reason is null and not is_duplicate
+
+)
+
+select * from final

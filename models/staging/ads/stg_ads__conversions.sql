@@ -1,0 +1,29 @@
+-- One row per conversion attributed to an ad.
+-- Clean rows only: the checks are in base_ads__conversions.
+with
+
+base as (
+
+    select * from {{ ref('base_ads__conversions') }}
+
+),
+
+final as (
+
+    select
+        conversion_id,
+        click_id,
+        impression_id,
+        converted_at,
+        conversion_type,
+        value_micros,
+        value_usd,
+        revenue_micros,
+        revenue_usd,
+        _loaded_at
+    from base
+    where quarantine_reason is null and not is_duplicate
+
+)
+
+select * from final

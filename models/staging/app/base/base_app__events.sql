@@ -1,0 +1,117 @@
+-- Every raw row of app.events: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_app__events keeps the
+-- clean first copies; stg_app__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('app', 'events') }}
+
+),
+
+typed as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(event_type as {{ dbt.type_string() }}) as event_type,
+        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
+        cast(session_hint as {{ dbt.type_string() }}) as session_hint,
+        cast(video_id as {{ dbt.type_string() }}) as video_id,
+        cast(target_user_id as {{ dbt.type_string() }}) as target_user_id,
+        cast(watch_ms as {{ dbt.type_bigint() }}) as watch_ms,
+        cast(surface as {{ dbt.type_string() }}) as surface,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(platform as {{ dbt.type_string() }}) as platform,
+        cast(app_version as {{ dbt.type_string() }}) as app_version,
+        {{ hash_pii('device_id') }} as device_id,
+        {{ hash_pii('ip_address') }} as ip_address,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+user_id_parents as (
+
+    select user_id as parent_user_id
+    from {{ ref('stg_app__users') }}
+
+),
+
+video_id_parents as (
+
+    select video_id as parent_video_id
+    from {{ ref('stg_app__videos') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'event_id', 'user_id', 'event_type', 'event_at', 'session_hint',
+            'video_id', 'target_user_id', 'watch_ms', 'surface', 'country',
+            'platform', 'app_version', 'device_id', 'ip_address', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['event_id'],
+            required_ids=['user_id'],
+            optional_ids=['video_id', 'target_user_id'],
+            enums=[
+                ['event_type', 'app_event_type'],
+                ['surface', 'surface', true],
+                ['country', 'country'],
+                ['platform', 'platform']
+            ],
+            amounts=['watch_ms'],
+            timestamps=['event_at'],
+            orphans=[
+                ['user_id', 'parent_user_id'],
+                ['video_id', 'parent_video_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join user_id_parents
+        on typed.user_id = user_id_parents.parent_user_id
+    left join video_id_parents
+        on typed.video_id = video_id_parents.parent_video_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['event_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        event_id,
+        user_id,
+        event_type,
+        event_at,
+        session_hint,
+        video_id,
+        target_user_id,
+        watch_ms as watch_milliseconds,
+        watch_ms / 1000.0 as watch_seconds,
+        surface,
+        country,
+        platform,
+        app_version,
+        device_id as device_id_hash,
+        ip_address as ip_address_hash,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,74 @@
+-- Every raw row of app.users: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_app__users keeps the
+-- clean first copies; stg_app__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('app', 'users') }}
+
+),
+
+typed as (
+
+    select
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(signup_at as {{ dbt.type_timestamp() }}) as signup_at,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(platform as {{ dbt.type_string() }}) as platform,
+        cast(age_band as {{ dbt.type_string() }}) as age_band,
+        cast(acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'user_id', 'signup_at', 'country', 'platform', 'age_band',
+            'acquisition_channel', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['user_id'],
+            enums=[
+                ['country', 'country'],
+                ['platform', 'platform'],
+                ['age_band', 'age_band'],
+                ['acquisition_channel', 'acquisition_channel']
+            ],
+            timestamps=['signup_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['user_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        user_id,
+        signup_at,
+        country,
+        platform,
+        age_band,
+        acquisition_channel,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+-- Every raw row of app.videos: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_app__videos keeps the
+-- clean first copies; stg_app__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('app', 'videos') }}
+
+),
+
+typed as (
+
+    select
+        cast(video_id as {{ dbt.type_string() }}) as video_id,
+        cast(creator_id as {{ dbt.type_string() }}) as creator_id,
+        cast(published_at as {{ dbt.type_timestamp() }}) as published_at,
+        cast(duration_s as {{ dbt.type_int() }}) as duration_s,
+        cast(category as {{ dbt.type_string() }}) as category,
+        cast(language as {{ dbt.type_string() }}) as language,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+creator_id_parents as (
+
+    select user_id as parent_creator_id
+    from {{ ref('stg_app__users') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'video_id', 'creator_id', 'published_at', 'duration_s', 'category',
+            'language', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['video_id'],
+            required_ids=['creator_id'],
+            amounts=['duration_s'],
+            timestamps=['published_at'],
+            orphans=[
+                ['creator_id', 'parent_creator_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join creator_id_parents
+        on typed.creator_id = creator_id_parents.parent_creator_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['video_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        video_id,
+        creator_id,
+        published_at,
+        duration_s as duration_seconds,
+        category,
+        language,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

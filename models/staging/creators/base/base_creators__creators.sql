@@ -1,0 +1,75 @@
+-- Every raw row of creators.creators: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_creators__creators keeps the
+-- clean first copies; stg_creators__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('creators', 'creators') }}
+
+),
+
+typed as (
+
+    select
+        cast(creator_id as {{ dbt.type_string() }}) as creator_id,
+        cast(creator_type as {{ dbt.type_string() }}) as creator_type,
+        cast(tier as {{ dbt.type_string() }}) as tier,
+        cast(primary_category as {{ dbt.type_string() }}) as primary_category,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(verified_at as {{ dbt.type_timestamp() }}) as verified_at,
+        cast(registered_at as {{ dbt.type_timestamp() }}) as registered_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'creator_id', 'creator_type', 'tier', 'primary_category', 'country',
+            'verified_at', 'registered_at', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['creator_id'],
+            enums=[
+                ['creator_type', 'creator_type'],
+                ['tier', 'creator_tier'],
+                ['country', 'country']
+            ],
+            timestamps=['registered_at', 'verified_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['creator_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        creator_id,
+        creator_type,
+        tier as creator_tier,
+        primary_category,
+        country,
+        verified_at,
+        registered_at,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+-- Every raw row of creators.rewards_enrollments: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_creators__rewards_enrollments keeps the
+-- clean first copies; stg_creators__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('creators', 'rewards_enrollments') }}
+
+),
+
+typed as (
+
+    select
+        cast(enrollment_id as {{ dbt.type_string() }}) as enrollment_id,
+        cast(creator_id as {{ dbt.type_string() }}) as creator_id,
+        cast(program as {{ dbt.type_string() }}) as program,
+        cast(enrolled_at as {{ dbt.type_timestamp() }}) as enrolled_at,
+        cast(left_at as {{ dbt.type_timestamp() }}) as left_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+creator_id_parents as (
+
+    select creator_id as parent_creator_id
+    from {{ ref('stg_creators__creators') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'enrollment_id', 'creator_id', 'program', 'enrolled_at', 'left_at',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['enrollment_id'],
+            required_ids=['creator_id'],
+            enums=[
+                ['program', 'program']
+            ],
+            timestamps=['enrolled_at', 'left_at'],
+            orphans=[
+                ['creator_id', 'parent_creator_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join creator_id_parents
+        on typed.creator_id = creator_id_parents.parent_creator_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['enrollment_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        enrollment_id,
+        creator_id,
+        program,
+        enrolled_at,
+        left_at,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

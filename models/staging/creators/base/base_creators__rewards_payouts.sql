@@ -1,0 +1,84 @@
+-- Every raw row of creators.rewards_payouts: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_creators__rewards_payouts keeps the
+-- clean first copies; stg_creators__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('creators', 'rewards_payouts') }}
+
+),
+
+typed as (
+
+    select
+        cast(payout_id as {{ dbt.type_string() }}) as payout_id,
+        cast(creator_id as {{ dbt.type_string() }}) as creator_id,
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(qualified_views as {{ dbt.type_bigint() }}) as qualified_views,
+        cast(amount_usd as double) as amount_usd,
+        cast(paid_at as {{ dbt.type_timestamp() }}) as paid_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+creator_id_parents as (
+
+    select creator_id as parent_creator_id
+    from {{ ref('stg_creators__creators') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'payout_id', 'creator_id', 'period_start', 'period_end', 'qualified_views',
+            'amount_usd', 'paid_at', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['payout_id'],
+            required_ids=['creator_id'],
+            amounts=['qualified_views', 'amount_usd'],
+            timestamps=['paid_at'],
+            orphans=[
+                ['creator_id', 'parent_creator_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join creator_id_parents
+        on typed.creator_id = creator_id_parents.parent_creator_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['payout_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        payout_id,
+        creator_id,
+        period_start,
+        period_end,
+        qualified_views,
+        amount_usd,
+        paid_at,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

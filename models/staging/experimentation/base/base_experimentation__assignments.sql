@@ -1,0 +1,79 @@
+-- Every raw row of experimentation.assignments: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_experimentation__assignments keeps the
+-- clean first copies; stg_experimentation__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('experimentation', 'assignments') }}
+
+),
+
+typed as (
+
+    select
+        cast(assignment_id as {{ dbt.type_string() }}) as assignment_id,
+        cast(experiment_id as {{ dbt.type_string() }}) as experiment_id,
+        cast(unit_id as {{ dbt.type_string() }}) as unit_id,
+        cast(variant as {{ dbt.type_string() }}) as variant,
+        cast(assigned_at as {{ dbt.type_timestamp() }}) as assigned_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+experiment_id_parents as (
+
+    select experiment_id as parent_experiment_id
+    from {{ ref('stg_experimentation__experiments') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'assignment_id', 'experiment_id', 'unit_id', 'variant', 'assigned_at',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['assignment_id'],
+            required_ids=['experiment_id', 'unit_id'],
+            timestamps=['assigned_at'],
+            orphans=[
+                ['experiment_id', 'parent_experiment_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join experiment_id_parents
+        on typed.experiment_id = experiment_id_parents.parent_experiment_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['assignment_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        assignment_id,
+        experiment_id,
+        unit_id,
+        variant,
+        assigned_at,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

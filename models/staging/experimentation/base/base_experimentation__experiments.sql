@@ -1,0 +1,83 @@
+-- Every raw row of experimentation.experiments: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_experimentation__experiments keeps the
+-- clean first copies; stg_experimentation__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('experimentation', 'experiments') }}
+
+),
+
+typed as (
+
+    select
+        cast(experiment_id as {{ dbt.type_string() }}) as experiment_id,
+        cast(experiment_name as {{ dbt.type_string() }}) as experiment_name,
+        cast(domain as {{ dbt.type_string() }}) as domain,
+        cast(randomization_unit as {{ dbt.type_string() }}) as randomization_unit,
+        cast(control_variant as {{ dbt.type_string() }}) as control_variant,
+        cast(variants as {{ dbt.type_string() }}) as variants,
+        cast(traffic_shares as {{ dbt.type_string() }}) as traffic_shares,
+        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
+        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+        cast(primary_metric as {{ dbt.type_string() }}) as primary_metric,
+        cast(hypothesis as {{ dbt.type_string() }}) as hypothesis,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'experiment_id', 'experiment_name', 'domain', 'randomization_unit', 'control_variant',
+            'variants', 'traffic_shares', 'started_at', 'ended_at', 'primary_metric',
+            'hypothesis', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['experiment_id'],
+            enums=[
+                ['domain', 'experiment_domain'],
+                ['randomization_unit', 'randomization_unit']
+            ],
+            timestamps=['started_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['experiment_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        experiment_id,
+        experiment_name,
+        domain as experiment_domain,
+        randomization_unit,
+        control_variant,
+        variants,
+        traffic_shares,
+        started_at,
+        ended_at,
+        primary_metric,
+        hypothesis,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,90 @@
+-- Every raw row of labeling.gamification_events: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__gamification_events keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'gamification_events') }}
+
+),
+
+typed as (
+
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
+        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
+        cast(event_type as {{ dbt.type_string() }}) as event_type,
+        cast(xp as {{ dbt.type_int() }}) as xp,
+        cast(badge_id as {{ dbt.type_string() }}) as badge_id,
+        cast(quest_id as {{ dbt.type_string() }}) as quest_id,
+        cast(level as {{ dbt.type_int() }}) as level,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+labeler_id_parents as (
+
+    select labeler_id as parent_labeler_id
+    from {{ ref('stg_labeling__labelers') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'event_id', 'labeler_id', 'event_at', 'event_type', 'xp',
+            'badge_id', 'quest_id', 'level', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['event_id'],
+            required_ids=['labeler_id'],
+            optional_ids=['badge_id', 'quest_id'],
+            enums=[
+                ['event_type', 'gamification_event_type']
+            ],
+            amounts=['xp'],
+            timestamps=['event_at'],
+            orphans=[
+                ['labeler_id', 'parent_labeler_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join labeler_id_parents
+        on typed.labeler_id = labeler_id_parents.parent_labeler_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['event_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        event_id as gamification_event_id,
+        labeler_id,
+        event_at,
+        event_type,
+        xp,
+        badge_id,
+        quest_id,
+        level,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

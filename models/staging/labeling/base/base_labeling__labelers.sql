@@ -1,0 +1,70 @@
+-- Every raw row of labeling.labelers: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__labelers keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'labelers') }}
+
+),
+
+typed as (
+
+    select
+        cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
+        cast(joined_at as {{ dbt.type_timestamp() }}) as joined_at,
+        cast(country as {{ dbt.type_string() }}) as country,
+        cast(tier as {{ dbt.type_string() }}) as tier,
+        cast(referral_source as {{ dbt.type_string() }}) as referral_source,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'labeler_id', 'joined_at', 'country', 'tier', 'referral_source',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['labeler_id'],
+            enums=[
+                ['country', 'country'],
+                ['tier', 'labeler_tier']
+            ],
+            timestamps=['joined_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['labeler_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        labeler_id,
+        joined_at,
+        country,
+        tier as labeler_tier,
+        referral_source,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

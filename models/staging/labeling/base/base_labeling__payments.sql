@@ -1,0 +1,83 @@
+-- Every raw row of labeling.payments: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__payments keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'payments') }}
+
+),
+
+typed as (
+
+    select
+        cast(payment_id as {{ dbt.type_string() }}) as payment_id,
+        cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
+        cast(paid_at as {{ dbt.type_timestamp() }}) as paid_at,
+        cast(amount_usd as double) as amount_usd,
+        cast(kind as {{ dbt.type_string() }}) as kind,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+labeler_id_parents as (
+
+    select labeler_id as parent_labeler_id
+    from {{ ref('stg_labeling__labelers') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'payment_id', 'labeler_id', 'paid_at', 'amount_usd', 'kind',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['payment_id'],
+            required_ids=['labeler_id'],
+            enums=[
+                ['kind', 'payment_kind']
+            ],
+            amounts=['amount_usd'],
+            timestamps=['paid_at'],
+            orphans=[
+                ['labeler_id', 'parent_labeler_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join labeler_id_parents
+        on typed.labeler_id = labeler_id_parents.parent_labeler_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['payment_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        payment_id,
+        labeler_id,
+        paid_at,
+        amount_usd,
+        kind as payment_kind,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

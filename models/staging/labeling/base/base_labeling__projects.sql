@@ -1,0 +1,70 @@
+-- Every raw row of labeling.projects: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__projects keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'projects') }}
+
+),
+
+typed as (
+
+    select
+        cast(project_id as {{ dbt.type_string() }}) as project_id,
+        cast(project_name as {{ dbt.type_string() }}) as project_name,
+        cast(task_type as {{ dbt.type_string() }}) as task_type,
+        cast(pay_per_task_usd as double) as pay_per_task_usd,
+        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'project_id', 'project_name', 'task_type', 'pay_per_task_usd', 'started_at',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['project_id'],
+            enums=[
+                ['task_type', 'task_type']
+            ],
+            amounts=['pay_per_task_usd'],
+            timestamps=['started_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['project_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        project_id,
+        project_name,
+        task_type,
+        pay_per_task_usd,
+        started_at,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,80 @@
+-- Every raw row of labeling.reviews: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__reviews keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'reviews') }}
+
+),
+
+typed as (
+
+    select
+        cast(review_id as {{ dbt.type_string() }}) as review_id,
+        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
+        cast(reviewed_at as {{ dbt.type_timestamp() }}) as reviewed_at,
+        cast(is_accepted as boolean) as is_accepted,
+        cast(reviewer_id as {{ dbt.type_string() }}) as reviewer_id,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+submission_id_parents as (
+
+    select submission_id as parent_submission_id
+    from {{ ref('stg_labeling__submissions') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'review_id', 'submission_id', 'reviewed_at', 'is_accepted', 'reviewer_id',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['review_id'],
+            required_ids=['submission_id'],
+            optional_ids=['reviewer_id'],
+            timestamps=['reviewed_at'],
+            orphans=[
+                ['submission_id', 'parent_submission_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join submission_id_parents
+        on typed.submission_id = submission_id_parents.parent_submission_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['review_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        review_id,
+        submission_id,
+        reviewed_at,
+        is_accepted,
+        reviewer_id,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

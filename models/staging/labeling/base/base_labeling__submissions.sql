@@ -1,0 +1,93 @@
+-- Every raw row of labeling.submissions: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__submissions keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'submissions') }}
+
+),
+
+typed as (
+
+    select
+        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
+        cast(task_id as {{ dbt.type_string() }}) as task_id,
+        cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
+        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
+        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
+        cast(answer as {{ dbt.type_string() }}) as answer,
+        cast(is_skipped as boolean) as is_skipped,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+task_id_parents as (
+
+    select task_id as parent_task_id
+    from {{ ref('stg_labeling__tasks') }}
+
+),
+
+labeler_id_parents as (
+
+    select labeler_id as parent_labeler_id
+    from {{ ref('stg_labeling__labelers') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'submission_id', 'task_id', 'labeler_id', 'started_at', 'submitted_at',
+            'answer', 'is_skipped', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['submission_id'],
+            required_ids=['task_id', 'labeler_id'],
+            timestamps=['started_at', 'submitted_at'],
+            orphans=[
+                ['task_id', 'parent_task_id'],
+                ['labeler_id', 'parent_labeler_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join task_id_parents
+        on typed.task_id = task_id_parents.parent_task_id
+    left join labeler_id_parents
+        on typed.labeler_id = labeler_id_parents.parent_labeler_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['submission_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        submission_id,
+        task_id,
+        labeler_id,
+        started_at,
+        submitted_at,
+        answer,
+        is_skipped,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

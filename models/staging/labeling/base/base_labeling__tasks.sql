@@ -1,0 +1,84 @@
+-- Every raw row of labeling.tasks: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_labeling__tasks keeps the
+-- clean first copies; stg_labeling__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('labeling', 'tasks') }}
+
+),
+
+typed as (
+
+    select
+        cast(task_id as {{ dbt.type_string() }}) as task_id,
+        cast(project_id as {{ dbt.type_string() }}) as project_id,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(is_gold as boolean) as is_gold,
+        cast(gold_answer as {{ dbt.type_string() }}) as gold_answer,
+        cast(difficulty as {{ dbt.type_string() }}) as difficulty,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+project_id_parents as (
+
+    select project_id as parent_project_id
+    from {{ ref('stg_labeling__projects') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'task_id', 'project_id', 'created_at', 'is_gold', 'gold_answer',
+            'difficulty', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['task_id'],
+            required_ids=['project_id'],
+            enums=[
+                ['difficulty', 'task_difficulty']
+            ],
+            timestamps=['created_at'],
+            orphans=[
+                ['project_id', 'parent_project_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join project_id_parents
+        on typed.project_id = project_id_parents.parent_project_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['task_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        task_id,
+        project_id,
+        created_at,
+        is_gold,
+        gold_answer,
+        difficulty as task_difficulty,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

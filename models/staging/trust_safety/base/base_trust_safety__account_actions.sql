@@ -1,0 +1,71 @@
+-- Every raw row of trust_safety.account_actions: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__account_actions keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'account_actions') }}
+
+),
+
+typed as (
+
+    select
+        cast(action_id as {{ dbt.type_string() }}) as action_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(action as {{ dbt.type_string() }}) as action,
+        cast(acted_at as {{ dbt.type_timestamp() }}) as acted_at,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'action_id', 'user_id', 'action', 'acted_at', 'reason',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['action_id'],
+            required_ids=['user_id'],
+            enums=[
+                ['action', 'account_action'],
+                ['reason', 'account_action_reason']
+            ],
+            timestamps=['acted_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['action_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        action_id,
+        user_id,
+        action as account_action,
+        acted_at,
+        reason as action_reason,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+-- Every raw row of trust_safety.appeals: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__appeals keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'appeals') }}
+
+),
+
+typed as (
+
+    select
+        cast(appeal_id as {{ dbt.type_string() }}) as appeal_id,
+        cast(decision_id as {{ dbt.type_string() }}) as decision_id,
+        cast(appealed_at as {{ dbt.type_timestamp() }}) as appealed_at,
+        cast(resolved_at as {{ dbt.type_timestamp() }}) as resolved_at,
+        cast(outcome as {{ dbt.type_string() }}) as outcome,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+decision_id_parents as (
+
+    select decision_id as parent_decision_id
+    from {{ ref('stg_trust_safety__moderation_decisions') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'appeal_id', 'decision_id', 'appealed_at', 'resolved_at', 'outcome',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['appeal_id'],
+            required_ids=['decision_id'],
+            enums=[
+                ['outcome', 'appeal_outcome']
+            ],
+            timestamps=['appealed_at', 'resolved_at'],
+            orphans=[
+                ['decision_id', 'parent_decision_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join decision_id_parents
+        on typed.decision_id = decision_id_parents.parent_decision_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['appeal_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        appeal_id,
+        decision_id,
+        appealed_at,
+        resolved_at,
+        outcome as appeal_outcome,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,93 @@
+-- Every raw row of trust_safety.moderation_decisions: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__moderation_decisions keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'moderation_decisions') }}
+
+),
+
+typed as (
+
+    select
+        cast(decision_id as {{ dbt.type_string() }}) as decision_id,
+        cast(video_id as {{ dbt.type_string() }}) as video_id,
+        cast(decided_at as {{ dbt.type_timestamp() }}) as decided_at,
+        cast(decision as {{ dbt.type_string() }}) as decision,
+        cast(policy_id as {{ dbt.type_string() }}) as policy_id,
+        cast(detection_source as {{ dbt.type_string() }}) as detection_source,
+        cast(strategy_id as {{ dbt.type_string() }}) as strategy_id,
+        cast(reviewer as {{ dbt.type_string() }}) as reviewer,
+        cast(model_score as double) as model_score,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+video_id_parents as (
+
+    select video_id as parent_video_id
+    from {{ ref('stg_app__videos') }}
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'decision_id', 'video_id', 'decided_at', 'decision', 'policy_id',
+            'detection_source', 'strategy_id', 'reviewer', 'model_score', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['decision_id'],
+            required_ids=['video_id', 'policy_id'],
+            optional_ids=['strategy_id'],
+            enums=[
+                ['decision', 'moderation_decision'],
+                ['detection_source', 'detection_source'],
+                ['reviewer', 'reviewer_type']
+            ],
+            timestamps=['decided_at'],
+            orphans=[
+                ['video_id', 'parent_video_id']
+            ]
+        ) }} as quarantine_reason
+    from typed
+    left join video_id_parents
+        on typed.video_id = video_id_parents.parent_video_id
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['decision_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        decision_id,
+        video_id,
+        decided_at,
+        decision,
+        policy_id,
+        detection_source,
+        strategy_id,
+        reviewer as reviewer_type,
+        model_score,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,63 @@
+-- Every raw row of trust_safety.policies: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__policies keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'policies') }}
+
+),
+
+typed as (
+
+    select
+        cast(policy_id as {{ dbt.type_string() }}) as policy_id,
+        cast(policy_name as {{ dbt.type_string() }}) as policy_name,
+        cast(severity as {{ dbt.type_string() }}) as severity,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'policy_id', 'policy_name', 'severity', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['policy_id'],
+            enums=[
+                ['severity', 'policy_severity']
+            ]
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['policy_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        policy_id,
+        policy_name,
+        severity as policy_severity,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

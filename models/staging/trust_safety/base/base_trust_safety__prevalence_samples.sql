@@ -1,0 +1,71 @@
+-- Every raw row of trust_safety.prevalence_samples: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__prevalence_samples keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'prevalence_samples') }}
+
+),
+
+typed as (
+
+    select
+        cast(sample_id as {{ dbt.type_string() }}) as sample_id,
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(sampled_at as {{ dbt.type_timestamp() }}) as sampled_at,
+        cast(is_violating as boolean) as is_violating,
+        cast(policy_id as {{ dbt.type_string() }}) as policy_id,
+        cast(sampling_weight as double) as sampling_weight,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'sample_id', 'event_id', 'sampled_at', 'is_violating', 'policy_id',
+            'sampling_weight', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['sample_id'],
+            required_ids=['event_id'],
+            optional_ids=['policy_id'],
+            weights=['sampling_weight'],
+            timestamps=['sampled_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['sample_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        sample_id,
+        event_id,
+        sampled_at,
+        is_violating,
+        policy_id,
+        sampling_weight,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

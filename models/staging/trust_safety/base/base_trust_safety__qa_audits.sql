@@ -1,0 +1,75 @@
+-- Every raw row of trust_safety.qa_audits: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__qa_audits keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'qa_audits') }}
+
+),
+
+typed as (
+
+    select
+        cast(audit_id as {{ dbt.type_string() }}) as audit_id,
+        cast(decision_id as {{ dbt.type_string() }}) as decision_id,
+        cast(video_id as {{ dbt.type_string() }}) as video_id,
+        cast(audited_at as {{ dbt.type_timestamp() }}) as audited_at,
+        cast(is_violating as boolean) as is_violating,
+        cast(policy_id as {{ dbt.type_string() }}) as policy_id,
+        cast(sampling_stratum as {{ dbt.type_string() }}) as sampling_stratum,
+        cast(sampling_weight as double) as sampling_weight,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'audit_id', 'decision_id', 'video_id', 'audited_at', 'is_violating',
+            'policy_id', 'sampling_stratum', 'sampling_weight', '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['audit_id'],
+            required_ids=['video_id'],
+            optional_ids=['decision_id', 'policy_id'],
+            weights=['sampling_weight'],
+            timestamps=['audited_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['audit_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        audit_id,
+        decision_id,
+        video_id,
+        audited_at,
+        is_violating,
+        policy_id,
+        sampling_stratum,
+        sampling_weight,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

@@ -1,0 +1,67 @@
+-- Every raw row of trust_safety.reports: typed, checked against docs/cleaning_rules.md,
+-- flagged as duplicate or given its quarantine reason. stg_trust_safety__reports keeps the
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+with
+
+source as (
+
+    select * from {{ raw_table('trust_safety', 'reports') }}
+
+),
+
+typed as (
+
+    select
+        cast(report_id as {{ dbt.type_string() }}) as report_id,
+        cast(reporter_user_id as {{ dbt.type_string() }}) as reporter_user_id,
+        cast(video_id as {{ dbt.type_string() }}) as video_id,
+        cast(reported_at as {{ dbt.type_timestamp() }}) as reported_at,
+        cast(policy_id as {{ dbt.type_string() }}) as policy_id,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        {{ row_as_json([
+            'report_id', 'reporter_user_id', 'video_id', 'reported_at', 'policy_id',
+            '_loaded_at'
+        ]) }} as raw_row_json,
+        {{ quarantine_reason(
+            primary_key=['report_id'],
+            required_ids=['reporter_user_id', 'video_id', 'policy_id'],
+            timestamps=['reported_at']
+        ) }} as quarantine_reason
+    from typed
+
+),
+
+flagged as (
+
+    select
+        checked.*,
+        {{ is_duplicate_row(['report_id']) }} as is_duplicate
+    from checked
+
+),
+
+final as (
+
+    select
+        report_id,
+        reporter_user_id,
+        video_id,
+        reported_at,
+        policy_id,
+        _loaded_at,
+        quarantine_reason,
+        is_duplicate,
+        raw_row_json
+    from flagged
+
+)
+
+select * from final

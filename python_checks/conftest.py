@@ -1,0 +1,83 @@
+"""Shared fixtures for python_checks.
+
+`make test` simulates the small dataset and builds it with dbt before pytest
+runs, and passes their locations in SIM_DATA_DIR and SV_DUCKDB_PATH. Run on
+its own, pytest simulates and builds into a temporary folder instead, so the
+checks never depend on a step done by hand.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DBT = str(BIN / "dbt")
+
+
+def dbt_env(raw_path: Path, duckdb_path: Path, project_dir: Path = REPO) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SV_TARGET="dev",
+        SV_RAW_PATH=str(raw_path),
+        SV_DUCKDB_PATH=str(duckdb_path),
+        DBT_PROFILES_DIR=str(project_dir),
+        DBT_PROJECT_DIR=str(project_dir),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return env
+
+
+def run_dbt(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([DBT, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def sim_dir(tmp_path_factory) -> Path:
+    """Folder with raw/ and truth/ of the small simulated dataset."""
+    given = os.environ.get("SIM_DATA_DIR")
+    if given and (Path(given) / "raw").is_dir():
+        return Path(given)
+    out = tmp_path_factory.mktemp("sim")
+    subprocess.run(
+        [sys.executable, "-m", "simulator", "--out", str(out), "--preset", "small", "--seed", "42"],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(sim_dir, tmp_path_factory) -> Path:
+    """DuckDB file holding a dbt build of the small dataset."""
+    given = os.environ.get("SV_DUCKDB_PATH")
+    if given and Path(given).is_file() and os.environ.get("SIM_DATA_DIR"):
+        return Path(given)
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    result = run_dbt(["build", "--quiet"], dbt_env(sim_dir / "raw", path))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return path
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_path):
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def raw(sim_dir):
+    """A DuckDB connection with read_raw(system, table) -> DataFrame of the raw Parquet."""
+    con = duckdb.connect()
+
+    def read_raw(system: str, table: str):
+        pattern = str(sim_dir / "raw" / system / table / "*.parquet")
+        return con.sql(f"select * from read_parquet('{pattern}', union_by_name = true)").df()
+
+    yield read_raw
+    con.close()
