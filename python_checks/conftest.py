@@ -81,3 +81,10 @@ def raw(sim_dir):
 
     yield read_raw
     con.close()
+
+
+def scalar(con, sql: str):
+    """The single value a query returns (duckdb 2.0 relations have no fetchone())."""
+    rows = con.execute(sql).fetchall()
+    assert len(rows) == 1 and len(rows[0]) == 1, (sql, rows)
+    return rows[0][0]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, dbt_env, run_dbt
+from conftest import REPO, dbt_env, run_dbt, scalar
 
 SYSTEMS = ["app", "ads", "creators", "trust_safety", "labeling", "experimentation"]
 QUARANTINE_FAULTS = [
@@ -53,7 +53,7 @@ def test_raw_rows_equal_staged_plus_rejected(warehouse, raw):
     rej = rejected(warehouse).groupby(["system", "table"])["n"].sum()
     for system, table in contract_tables():
         raw_rows = len(raw(system, table))
-        staged = warehouse.sql(f"select count(*) from stg_{system}__{table}").fetchone()[0]
+        staged = scalar(warehouse, f"select count(*) from stg_{system}__{table}")
         assert raw_rows == staged + int(rej.get((system, table), 0)), (system, table)
 
 
@@ -139,7 +139,9 @@ def test_reconciliation_test_fails_when_staging_loses_rows(sim_dir, tmp_path, sy
     model.write_text(original.replace(clean_filter, f"{clean_filter} and {column} <> 'US'"))
 
     env = dbt_env(sim_dir / "raw", tmp_path / "tampered.duckdb", project_dir=project)
-    result = run_dbt(["build", "--select", f"+stg_{system}__rejected_rows"], env, cwd=project)
+    result = run_dbt(
+        ["build", "--select", f"+stg_{system}__rejected_rows", "--indirect-selection", "cautious"], env, cwd=project
+    )
     assert result.returncode != 0
 
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
