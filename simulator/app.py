@@ -1,0 +1,413 @@
+"""The consumer app (users, videos, sessions, events) and the creator roster.
+
+Shapes: signups over time with new-user decay toward a persistent per-user
+propensity, weekend-heavy activity, sessions in separate two-hour slots (gaps
+well over 30 min), lognormal watch time, Zipf creator popularity, coordinated
+rings that share devices and IPs.
+"""
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .common import (COUNTRIES, COUNTRY_LANG, COUNTRY_P, DAY, DIURNAL_P, HOUR, MIN, PLATFORM_P,
+                     PLATFORMS, SEC, TS_NULL, WEEKDAY_MULT, first_per_group,
+                     group_cumsum_exclusive, rank_within, time_of_day, weekday_of_epoch_day)
+from .tables import Col, Table, enum_col, id_col, num_col, ts_col
+
+AGE_BANDS = ["13-17", "18-24", "25-34", "35-44", "45+"]
+CHANNELS = ["organic", "paid", "referral", "preinstall"]
+EVENT_TYPES = ["app_open", "video_view", "like", "share", "comment", "follow", "unfollow", "search"]
+SURFACES = ["for_you", "following", "search", "profile"]
+VERSIONS = ["5.8.0", "5.9.2", "5.10.0", "5.11.1", "5.12.0", "5.13.0"]
+CATEGORIES = ["comedy", "dance", "food", "gaming", "beauty", "sports", "education", "music",
+              "pets", "travel"]
+TIERS = ["nano", "micro", "mid", "macro", "mega"]
+SLOT_P = DIURNAL_P.reshape(12, 2).sum(1)       # twelve two-hour session slots
+# program rollout: launch cohorts as fractions of the window; PH launches after the
+# window (not yet treated), TR and VN never launch (no row)
+ROLLOUT_COHORTS = [(0.25, ["US", "GB", "DE"]), (0.45, ["BR", "MX", "FR", "JP"]),
+                   (0.65, ["IN", "ID"])]
+NOT_YET = ["PH"]
+ROLLOUT_DELTA = 0.12   # extra videos per creator-day once the creator's country launched
+
+
+def ip_strings(v):
+    v = np.asarray(v, np.int64)
+    parts = [pc.cast(pa.array((v >> s) & 255), pa.string()) for s in (24, 16, 8, 0)]
+    return pc.binary_join_element_wise(*parts, ".")
+
+
+def random_ips(r, n):
+    a = r.integers(11, 223, n)
+    a = np.where(a == 127, 128, a)
+    return (a << 24) | (r.integers(0, 256, n) << 16) | (r.integers(0, 256, n) << 8) | r.integers(1, 255, n)
+
+
+# --------------------------------------------------------------------------- users
+def gen_users(W):
+    cfg, D = W.cfg, W.D
+    r = W.rng("users")
+    n = int(cfg.users)
+    pre = r.random(n) < 0.6
+    npre = int(pre.sum())
+    signup = np.empty(n, np.int64)
+    signup[pre] = W.start_us - ((1 + 540 * r.beta(1.0, 2.2, npre)) * DAY).astype(np.int64)
+    w = W.season * (1 + 0.5 * np.arange(D) / D)          # growing, weekend-heavy signups
+    d = r.choice(D, n - npre, p=w / w.sum())
+    signup[~pre] = W.day_us[d] + time_of_day(r, n - npre)
+    signup.sort()                                          # ids follow signup order
+    U = SimpleNamespace(n=n, signup=signup)
+    U.sday = W.day_of(signup)                              # negative for pre-window users
+    U.country = r.choice(len(COUNTRIES), n, p=COUNTRY_P)
+    U.platform = r.choice(3, n, p=PLATFORM_P)
+    U.age_band = r.choice(5, n, p=[.12, .34, .28, .15, .11])
+    U.channel = r.choice(4, n, p=[.55, .25, .15, .05])
+    U.q = r.beta(2.0, 1.5, n)                  # persistent daily-activity propensity
+    U.lam = r.gamma(2.0, 0.5, n)               # extra sessions per active day
+    U.m = np.exp(r.normal(np.log(4.5), 0.6, n))  # views per session
+    U.like_p = r.beta(2, 25, n)
+    U.click = np.clip(np.exp(r.normal(-0.125, 0.5, n)), 0.1, 4.0)
+    U.version0 = r.choice(4, n, p=[.1, .2, .3, .4])
+    U.vshift = r.integers(0, 21, n)
+    U.second_dev = r.random(n) < 0.2
+    U.home_ip = random_ips(r, n)
+    # households / NAT: some ordinary users share a home IP with another user
+    hh = np.flatnonzero(r.random(n) < 0.08)
+    U.home_ip[hh] = U.home_ip[r.integers(0, n, len(hh))]
+    U.carrier_pool = random_ips(r, max(50, n // 30))
+    # coordinated rings: ~1% of users in rings of 5-40 sharing devices and IPs
+    target = int(round(cfg.ring_share * n))
+    sizes, rem = [], target
+    while rem >= 5:
+        s = min(int(r.integers(5, 41)), rem)
+        if 0 < rem - s < 5 and rem <= 40:
+            s = rem
+        sizes.append(s)
+        rem -= s
+    U.ring = np.full(n, -1, np.int64)
+    members = r.choice(n, sum(sizes), replace=False) if sizes else np.array([], np.int64)
+    U.ring[members] = np.repeat(np.arange(len(sizes)), sizes)
+    U.ring_dev = [int(x) for x in r.integers(2, 6, len(sizes))]
+    U.ring_ips = [random_ips(r, int(k)) for k in r.integers(1, 4, len(sizes))]
+    W.truth["networks"] = pd.DataFrame({
+        "network_id": [f"net_{k + 1:03d}" for k in U.ring[members]],
+        "user_id": [f"u_{u:06d}" for u in members]}).sort_values(["network_id", "user_id"])
+    return U
+
+
+def users_table(W, U):
+    r = W.rng("users_load")
+    return Table("app", "users", {
+        "user_id": id_col(np.arange(U.n), "u", 6),
+        "signup_at": ts_col(U.signup),
+        "country": enum_col(U.country, COUNTRIES),
+        "platform": enum_col(U.platform, PLATFORMS),
+        "age_band": enum_col(U.age_band, AGE_BANDS),
+        "acquisition_channel": enum_col(U.channel, CHANNELS),
+        "_loaded_at": ts_col(W.loaded(r, U.signup)),
+    })
+
+
+# --------------------------------------------------------------------------- creators
+def gen_creators(W, U):
+    r = W.rng("creators")
+    n_c = max(20, int(round(W.cfg.creator_share * U.n)))
+    pre_users = np.flatnonzero(U.signup < W.start_us)
+    n_pre = min(len(pre_users), int(round(0.85 * n_c)))
+    cu_pre = r.choice(pre_users, n_pre, replace=False)
+    rest = np.setdiff1d(np.arange(U.n), cu_pre)
+    cu_new = r.choice(rest, n_c - n_pre, replace=False)
+    users = np.r_[cu_pre, cu_new]
+    reg = np.r_[U.signup[cu_pre] + ((W.start_us - U.signup[cu_pre]) * r.random(n_pre)).astype(np.int64),
+                np.zeros(len(cu_new), np.int64)]
+    b = np.maximum(U.signup[cu_new], W.start_us)
+    reg[n_pre:] = b + ((W.end_us - b) * r.uniform(0, 0.9, len(cu_new))).astype(np.int64)
+    o = np.argsort(users)
+    C = SimpleNamespace(n=n_c, user=users[o], reg=reg[o])
+    C.country = U.country[C.user]
+    C.pgc = r.random(n_c) < 0.06
+    rank = r.permutation(n_c)
+    C.pop = (rank + 1.0) ** -1.05 * np.where(C.pgc, 4.0, 1.0)   # Zipf popularity
+    q = np.argsort(np.argsort(-C.pop)) / n_c                      # 0 = most popular
+    C.tier = np.select([q < .01, q < .05, q < .20, q < .50], [4, 3, 2, 1], 0)
+    C.category = r.integers(0, len(CATEGORIES), n_c)
+    ver = C.pgc | ((C.tier >= 3) & (r.random(n_c) < 0.8)) | (r.random(n_c) < 0.03)
+    vt = C.reg + (r.exponential(20, n_c) * DAY).astype(np.int64)
+    C.verified = np.where(ver & (vt < W.end_us), vt, TS_NULL)
+    C.base = np.where(C.pgc, np.exp(r.normal(np.log(0.8), 0.4, n_c)),
+                      np.exp(r.normal(np.log(0.18), 0.8, n_c)))
+    C.base = np.minimum(C.base, 3.0)
+    C.of_user = np.full(U.n, -1, np.int64)
+    C.of_user[C.user] = np.arange(n_c)
+    # rollout: launch day per country (None = not within the window)
+    launch = {}
+    for frac, cs in ROLLOUT_COHORTS:
+        for c in cs:
+            launch[c] = int(round(frac * W.D))
+    for c in NOT_YET:
+        launch[c] = W.D + 21
+    C.launch_day = np.array([launch.get(c, 10 ** 6) for c in COUNTRIES])[C.country]
+    W.rollout_launch = launch
+    return C
+
+
+def creators_table(W, U, C):
+    r = W.rng("creators_load")
+    t = Table("creators", "creators", {
+        "creator_id": id_col(C.user, "u", 6),
+        "creator_type": enum_col(np.where(C.pgc, 0, 1), ["pgc", "ugc"]),
+        "tier": enum_col(C.tier, TIERS),
+        "primary_category": enum_col(C.category, CATEGORIES),
+        "country": enum_col(C.country, COUNTRIES),
+        "verified_at": ts_col(C.verified),
+        "registered_at": ts_col(C.reg),
+        "_loaded_at": ts_col(W.loaded(r, np.maximum(C.reg, C.verified))),
+    })
+    launch = W.rollout_launch
+    cs = sorted(launch, key=lambda c: (launch[c], c))
+    t2 = Table("creators", "program_rollouts", {
+        "country": enum_col([COUNTRIES.index(c) for c in cs], COUNTRIES),
+        "program": enum_col(np.zeros(len(cs)), ["creator_rewards"]),
+        "launched_on": Col("date", np.array([(W.start_us // DAY) + launch[c] for c in cs])),
+        "_loaded_at": ts_col(np.full(len(cs), W.backfill_us)),
+    })
+    return t, t2
+
+
+# --------------------------------------------------------------------------- videos
+def gen_videos(W, U, C):
+    """Creator-day posting: rate_it = base_i * season_t + delta * treated_it (Poisson)."""
+    r = W.rng("videos")
+    PRE = 30
+    days = np.arange(-PRE, W.D)
+    day_us = W.start_us + days * DAY
+    season = WEEKDAY_MULT[weekday_of_epoch_day(day_us // DAY)]
+    treated = days[None, :] >= C.launch_day[:, None]
+    rate = C.base[:, None] * season[None, :] + ROLLOUT_DELTA * treated
+    rate = rate * (C.reg[:, None] < day_us[None, :])             # registered before the day
+    cnt = r.poisson(rate)
+    ci, di = np.nonzero(cnt)
+    k = cnt[ci, di]
+    ci, di = np.repeat(ci, k), np.repeat(di, k)
+    pub = day_us[di] + time_of_day(r, len(ci))
+    o = np.argsort(pub, kind="stable")
+    ci, pub = ci[o], pub[o]
+    n = len(ci)
+    V = SimpleNamespace(n=n, creator=ci, user=C.user[ci], pub=pub)
+    V.pday = W.day_of(pub)
+    V.duration = np.clip(np.exp(r.normal(np.log(24), 0.7, n)), 5, 180).astype(np.int32)
+    V.category = np.where(r.random(n) < 0.8, C.category[ci], r.integers(0, len(CATEGORIES), n))
+    langs = sorted(set(COUNTRY_LANG.values()))
+    V.lang = np.where(r.random(n) < 0.9,
+                      np.array([langs.index(COUNTRY_LANG[c]) for c in COUNTRIES])[C.country[ci]],
+                      langs.index("en"))
+    V.langs = langs
+    V.quality = np.exp(r.normal(0, 0.5, n))
+    ring_creator = U.ring[V.user] >= 0
+    V.violating = r.random(n) < W.cfg.violating_share * np.where(ring_creator, 5, 1)
+    V.removed = np.full(n, np.iinfo(np.int64).max, np.int64)
+    # creator-day panel for the rollout truth (structural delta and panel size)
+    W.rollout_panel = dict(creator_days=int((rate[:, PRE:] > 0).sum()),
+                           treated_creator_days=int((treated[:, PRE:] & (rate[:, PRE:] > 0)).sum()))
+    return V
+
+
+def videos_table(W, V):
+    r = W.rng("videos_load")
+    return Table("app", "videos", {
+        "video_id": id_col(np.arange(V.n), "v", 6),
+        "creator_id": id_col(V.user, "u", 6),
+        "published_at": ts_col(V.pub),
+        "duration_s": num_col("i32", V.duration),
+        "category": enum_col(V.category, CATEGORIES),
+        "language": enum_col(V.lang, V.langs),
+        "_loaded_at": ts_col(W.loaded(r, V.pub, 1, 30)),
+    })
+
+
+# --------------------------------------------------------------------------- activity
+def gen_sessions(W, U):
+    r = W.rng("sessions")
+    D, n = W.D, U.n
+    d = np.arange(D)[None, :]
+    age = d - U.sday[:, None]
+    P = U.q[:, None] * W.season[None, :] * (0.45 + 0.55 * np.exp(-(age - 1) / 6.0))
+    for a in W.anomalies:
+        if a["metric_name"] == "dau":
+            rows = _slice(U, a)
+            P[rows, a["day"]] *= a["mult"]
+    P = np.minimum(P, 0.97)
+    A = r.random((n, D)) < P
+    A &= age >= 0
+    A |= age == 0                                        # signup day is active
+    ui, di = np.nonzero(A)
+    signup_day = di == U.sday[ui]
+    k = np.minimum(1 + r.poisson(U.lam[ui]), 6)
+    k[signup_day] = 1
+    keys = np.log(SLOT_P)[None, :] + r.gumbel(size=(len(ui), 12))
+    order = np.argsort(-keys, axis=1)                    # distinct weighted slots per day
+    s_ud = np.repeat(np.arange(len(ui)), k)
+    slot = order[s_ud, rank_within(k)]
+    t0 = W.day_us[di[s_ud]] + slot * 2 * HOUR + r.integers(0, 40 * MIN, len(s_ud))
+    su = ui[s_ud]
+    sd = signup_day[s_ud]
+    t0[sd] = U.signup[su[sd]] + r.integers(5 * SEC, 60 * SEC, int(sd.sum()))
+    o = np.lexsort((t0, su))
+    S = SimpleNamespace(n=len(o), user=su[o], t0=t0[o], day=di[s_ud][o])
+    ns = S.n
+    ring = U.ring[S.user]
+    in_ring = (ring >= 0) & (r.random(ns) < 0.85)
+    S.device = S.user * 2 + (U.second_dev[S.user] & (r.random(ns) < 0.3))
+    ring_dev_n = np.array(U.ring_dev + [1])[ring]
+    S.device = np.where(in_ring, 10_000_000 + ring * 10 + (r.random(ns) * ring_dev_n).astype(np.int64),
+                        S.device)
+    home = r.random(ns) < 0.6
+    S.ip = np.where(home, U.home_ip[S.user],
+                    U.carrier_pool[r.integers(0, len(U.carrier_pool), ns)])
+    if in_ring.any():
+        ri = np.flatnonzero(in_ring)
+        pick = r.random(len(ri))
+        S.ip[ri] = [U.ring_ips[g][int(p * len(U.ring_ips[g]))] for g, p in zip(ring[ri], pick)]
+    S.hint_null = (U.platform[S.user] == 2) | (r.random(ns) < 0.12)
+    S.first_of_day = first_per_group(S.user * (W.D + 1) + S.day)
+    return S
+
+
+def _slice(U, a):
+    if a["dimension_name"] == "country":
+        return U.country == COUNTRIES.index(a["dimension_value"])
+    return U.platform == PLATFORMS.index(a["dimension_value"])
+
+
+# --------------------------------------------------------------------------- events
+def gen_events(W, U, C, V, S, X):
+    """Views, interactions and reports. X: experiments by number."""
+    r = W.rng("events")
+    ns = S.n
+    # CUPED experiment: more views per session after exposure
+    n_v = r.poisson(U.m[S.user] * X[2].multiplier(S.user, S.t0))
+    vs = np.repeat(np.arange(ns), n_v)
+    vu = S.user[vs]
+    vday = S.day[vs]
+    vid = np.empty(len(vs), np.int64)
+    # creator experiment: day-level boost of treated creators' videos once exposed
+    xc = X[9]
+    c_first_day = np.where(xc.first < np.iinfo(np.int64).max,
+                           W.day_of(np.minimum(xc.first, W.end_us)), 10 ** 6)
+    c_mult = 1.0 + xc.metric_effect[np.maximum(xc.arm, 0)] * (xc.arm > 0)
+    end_day = W.day_of(xc.end_us)
+    by_day = np.argsort(vday, kind="stable")
+    bounds = np.searchsorted(vday[by_day], np.arange(W.D + 1))
+    for d in range(W.D):
+        idx = by_day[bounds[d]:bounds[d + 1]]
+        if len(idx) == 0:
+            continue
+        ok = (V.pub < W.day_us[d]) & (V.removed > W.day_us[d])
+        cand = np.flatnonzero(ok)
+        age = d - V.pday[cand]
+        w = C.pop[V.creator[cand]] * V.quality[cand] * np.exp(-age / 7.0)
+        boost = (c_first_day[V.creator[cand]] <= d) & (d < end_day)
+        w = w * np.where(boost, c_mult[V.creator[cand]], 1.0)
+        vid[idx] = cand[r.choice(len(cand), len(idx), p=w / w.sum())]
+    comp = np.clip(np.exp(r.normal(np.log(0.45), 0.9, len(vs))), 0.02, 3.0)
+    watch = V.duration[vid] * 1000.0 * comp
+    watch *= X[1].multiplier(vu, S.t0[vs])
+    for a in W.anomalies:
+        if a["metric_name"] == "watch_seconds_per_dau":
+            m = (vday == a["day"]) & _slice(U, a)[vu]
+            watch[m] *= a["mult"]
+    watch = np.maximum(np.round(watch), 100).astype(np.int64)
+    gap = r.integers(300_000, 3_000_000, len(vs))
+    off = group_cumsum_exclusive(watch + gap, n_v) + 2 * SEC
+    vt = S.t0[vs] + off
+    surface = r.choice(4, len(vs), p=[.75, .12, .07, .06])
+    keep = (off < 35 * MIN) & (vt < V.removed[vid])
+    vs, vu, vid, watch, vt, surface = vs[keep], vu[keep], vid[keep], watch[keep], vt[keep], surface[keep]
+    s_len = np.full(ns, 60 * SEC, np.int64)
+    np.maximum.at(s_len, vs, vt + watch - S.t0[vs])
+
+    parts = []   # (session, type, t, video, target, watch, surface)
+
+    def add(sess, typ, t, video=None, target=None, w=None, surf=None):
+        m = len(sess)
+        parts.append((sess, np.full(m, typ, np.int16), t,
+                      video if video is not None else np.full(m, -1),
+                      target if target is not None else np.full(m, -1),
+                      w if w is not None else np.full(m, -1),
+                      surf if surf is not None else np.full(m, -1)))
+
+    add(np.arange(ns), 0, S.t0)
+    add(vs, 1, vt, vid, None, watch, surface)
+    after = lambda e: X[e].multiplier(vu, S.t0[vs])
+    inside = lambda: vt + (r.random(len(vs)) * watch).astype(np.int64)
+    like = r.random(len(vs)) < U.like_p[vu] * after(4)
+    t_in = inside()
+    add(vs[like], 2, t_in[like], vid[like], None, None, surface[like])
+    for typ, p in ((3, 0.012), (4, 0.02)):
+        m = r.random(len(vs)) < p
+        add(vs[m], typ, inside()[m], vid[m], None, None, surface[m])
+    fol = r.random(len(vs)) < np.where(U.ring[vu] >= 0, 0.05, 0.008)
+    tgt = V.user[vid]
+    # ring members mostly follow each other
+    ring_f = np.flatnonzero(fol & (U.ring[vu] >= 0))
+    if len(ring_f):
+        members = {g: np.flatnonzero(U.ring == g) for g in np.unique(U.ring[vu[ring_f]])}
+        pick = r.random(len(ring_f))
+        tgt = tgt.copy()
+        tgt[ring_f] = [members[g][int(p * len(members[g]))] for g, p in zip(U.ring[vu[ring_f]], pick)]
+    add(vs[fol], 5, inside()[fol], None, tgt[fol], None, surface[fol])
+    uf = np.flatnonzero(r.random(ns) < 0.03)
+    uf_t = S.t0[uf] + (r.random(len(uf)) * s_len[uf]).astype(np.int64)
+    uf_target = C.user[r.choice(C.n, len(uf), p=C.pop / C.pop.sum())]
+    add(uf, 6, uf_t, None, uf_target, None, np.full(len(uf), 3))
+    nse = r.poisson(0.25, ns)
+    se = np.repeat(np.arange(ns), nse)
+    add(se, 7, S.t0[se] + (r.random(len(se)) * s_len[se]).astype(np.int64), None, None, None,
+        np.full(len(se), 2))
+
+    sess, typ, t, video, target, w, surf = (np.concatenate(x) for x in zip(*parts))
+    keep = (t < W.end_us) & ((target < 0) | (target != S.user[sess]))
+    sess, typ, t, video, target, w, surf = (x[keep] for x in (sess, typ, t, video, target, w, surf))
+    o = np.lexsort((typ, t))
+    sess, typ, t, video, target, w, surf = (x[o] for x in (sess, typ, t, video, target, w, surf))
+    user = S.user[sess]
+    E = SimpleNamespace(n=len(t), sess=sess, type=typ, t=t, video=video, target=target,
+                        watch=w, surface=surf, user=user)
+    E.day = W.day_of(t)
+
+    # reports: viewers flag violating videos far more often than others
+    is_view = np.flatnonzero(typ == 1)
+    vv = video[is_view]
+    p = np.where(V.violating[vv], 0.02, 0.0004) * X[10].multiplier(user[is_view], S.t0[sess[is_view]])
+    rep = is_view[r.random(len(is_view)) < p]
+    R = SimpleNamespace(user=user[rep], video=video[rep],
+                        t=t[rep] + w[rep] + r.integers(SEC, 30 * SEC, len(rep)))
+    R.keep = R.t < W.end_us
+    return E, R
+
+
+def events_table(W, U, S, E):
+    r = W.rng("events_load")
+    day = E.day
+    ver = np.clip(U.version0[E.user] + (day + U.vshift[E.user]) // 21, 0, len(VERSIONS) - 1)
+    hint = np.where(S.hint_null[E.sess], -1, E.sess + 1)
+    return Table("app", "events", {
+        "event_id": id_col(np.arange(1, E.n + 1), "evt", 9),
+        "user_id": id_col(E.user, "u", 6),
+        "event_type": enum_col(E.type, EVENT_TYPES),
+        "event_at": ts_col(E.t),
+        "session_hint": id_col(hint, "ses", 8),
+        "video_id": id_col(E.video, "v", 6),
+        "target_user_id": id_col(E.target, "u", 6),
+        "watch_ms": num_col("i64", np.maximum(E.watch, 0), null=E.watch < 0),
+        "surface": enum_col(E.surface, SURFACES),
+        "country": enum_col(U.country[E.user], COUNTRIES),
+        "platform": enum_col(U.platform[E.user], PLATFORMS),
+        "app_version": enum_col(ver, VERSIONS),
+        "device_id": id_col(S.device[E.sess], "dev", 8),
+        "ip_address": Col("str", ip_strings(S.ip[E.sess])),
+        "_loaded_at": ts_col(W.loaded(r, E.t, 1, 45)),
+    })
