@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of ads.conversions: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_ads__conversions keeps the
 -- clean first copies; stg_ads__rejected_rows keeps the rest.

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of app.events: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_app__events keeps the
 -- clean first copies; stg_app__rejected_rows keeps the rest.

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of creators.program_rollouts: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_creators__program_rollouts keeps the
 -- clean first copies; stg_creators__rejected_rows keeps the rest.

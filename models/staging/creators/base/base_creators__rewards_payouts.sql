@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of creators.rewards_payouts: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_creators__rewards_payouts keeps the
 -- clean first copies; stg_creators__rejected_rows keeps the rest.

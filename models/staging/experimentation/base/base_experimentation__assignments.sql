@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of experimentation.assignments: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_experimentation__assignments keeps the
 -- clean first copies; stg_experimentation__rejected_rows keeps the rest.

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of labeling.gamification_events: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_labeling__gamification_events keeps the
 -- clean first copies; stg_labeling__rejected_rows keeps the rest.

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of labeling.labelers: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_labeling__labelers keeps the
 -- clean first copies; stg_labeling__rejected_rows keeps the rest.

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every raw row of trust_safety.appeals: typed, checked against docs/cleaning_rules.md,
 -- flagged as duplicate or given its quarantine reason. stg_trust_safety__appeals keeps the
 -- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
