@@ -58,9 +58,7 @@ run: install
 
 # --------------------------------------------------------------- make test
 test: install
-	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory simulate-small lint build-small pytest; \
-	echo "make test: $$(( $$(date +%s) - start )) s"
+	$(MAKE) --no-print-directory simulate-small lint build-small pytest
 
 simulate-small: install
 	$(PY) -m simulator --out $(TEST_DIR) --preset small --seed $(SEED)
