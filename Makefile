@@ -67,7 +67,7 @@ simulate-small: install
 # never fights a build for the lock.
 lint: install
 	SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw SV_DUCKDB_PATH=data/lint.duckdb \
-		$(SQLFLUFF) lint models tests analyses --processes 2 --disable-progress-bar
+		$(SQLFLUFF) lint $(wildcard models tests analyses) --processes 2 --disable-progress-bar
 
 build-small: install
 	SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw SV_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
