@@ -1,0 +1,175 @@
+"""Engagement marts vs an independent pandas recomputation from the RAW parquet.
+
+Cleaning: raw rows whose key staging quarantined (stg_app__rejected_rows,
+rejection_kind = quarantined) and rows with a null/blank key are dropped,
+then duplicates are removed keeping the first-landed copy
+(docs/cleaning_rules.md). Everything else (sessions, user-days, trailing
+windows, retention) is recomputed here with plain pandas / Python sets,
+without the SQL's interval trick.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import scalar
+
+SLICES = ["all", "country", "platform", "age_band", "acquisition_channel"]
+
+
+def clean(raw_df: pd.DataFrame, key: str, quarantined: set[str]) -> pd.DataFrame:
+    df = raw_df[raw_df[key].notna()]
+    df = df[df[key].astype(str).str.strip() != ""]
+    df = df[~df[key].isin(quarantined)]
+    return df.sort_values(["_loaded_at", key], kind="mergesort").drop_duplicates(key, keep="first")
+
+
+def quarantined_keys(warehouse, rejected_model: str, table: str) -> set[str]:
+    rows = warehouse.execute(
+        f"select row_key from {rejected_model} where source_table = '{table}' "
+        "and rejection_kind = 'quarantined' and row_key is not null"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+@pytest.fixture(scope="module")
+def app(raw, warehouse):
+    events = clean(raw("app", "events"), "event_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "events"))
+    users = clean(raw("app", "users"), "user_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "users"))
+    videos = clean(raw("app", "videos"), "video_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "videos"))
+    # sanity: the cleaning reproduces staging's row counts
+    assert len(events) == scalar(warehouse, "select count(*) from stg_app__events")
+    assert len(users) == scalar(warehouse, "select count(*) from stg_app__users")
+    events = events.copy()
+    events["event_date"] = pd.to_datetime(events["event_at"]).dt.date
+    users = users.copy()
+    users["signup_date"] = pd.to_datetime(users["signup_at"]).dt.date
+    ev = events.merge(users[["user_id", "age_band", "acquisition_channel"]], on="user_id", how="left")
+    return {"events": ev, "users": users, "videos": videos}
+
+
+@pytest.fixture(scope="module")
+def metrics(warehouse):
+    df = warehouse.execute("select * from metrics_engagement_daily").df()
+    df["metric_date"] = pd.to_datetime(df["metric_date"]).dt.date
+    return df.set_index(["metric_date", "dimension_name", "dimension_value"]).sort_index()
+
+
+def active_sets(events: pd.DataFrame, dimension: str) -> dict[tuple, set]:
+    if dimension == "all":
+        grouped = events.groupby("event_date")["user_id"]
+        return {(d, "all"): set(u) for d, u in grouped}
+    grouped = events.groupby(["event_date", dimension])["user_id"]
+    return {(d, v): set(u) for (d, v), u in grouped}
+
+
+@pytest.mark.parametrize("dimension", ["all", "country", "platform", "age_band"])
+def test_dau_wau_mau_are_exact_distinct_counts(app, metrics, dimension):
+    events = app["events"]
+    sets = active_sets(events, dimension)
+    days = sorted(events["event_date"].unique())
+    values = sorted({v for (_, v) in sets})
+    checked = 0
+    for value in values:
+        for i, day in enumerate(days):
+            dau = len(sets.get((day, value), set()))
+            wau = len(set().union(*[sets.get((d, value), set()) for d in days[max(0, i - 6): i + 1]]))
+            mau = len(set().union(*[sets.get((d, value), set()) for d in days[max(0, i - 27): i + 1]]))
+            key = (day, dimension, value)
+            if dau == 0 and wau == 0 and key not in metrics.index:
+                continue
+            row = metrics.loc[key]
+            assert (row["dau"], row["wau"], row["mau"]) == (dau, wau, mau), (key, row[["dau", "wau", "mau"]].tolist(), (dau, wau, mau))
+            if mau:
+                assert math.isclose(row["stickiness_dau_mau"], dau / mau, rel_tol=0, abs_tol=1e-9)
+            checked += 1
+    assert checked >= len(days)
+    # WAU is never the sum of DAU: on a complete window it is strictly less here
+    if dimension == "all":
+        last = days[-1]
+        assert metrics.loc[(last, "all", "all"), "wau"] < sum(len(sets[(d, "all")]) for d in days[-7:])
+
+
+def test_new_users_and_retention_by_signup_day(app, metrics):
+    events, users = app["events"], app["users"]
+    days = sorted(events["event_date"].unique())
+    first, last = days[0], days[-1]
+    active = set(zip(events["user_id"], events["event_date"]))
+    cohort = users[(users["signup_date"] >= first) & (users["signup_date"] <= last)]
+    for day, group in cohort.groupby("signup_date"):
+        row = metrics.loc[(day, "all", "all")]
+        n = len(group)
+        d1 = sum((u, day + pd.Timedelta(days=1).to_pytimedelta()) in active for u in group["user_id"])
+        d7 = sum((u, day + pd.Timedelta(days=7).to_pytimedelta()) in active for u in group["user_id"])
+        assert row["new_users"] == n
+        assert row["d1_retained_users"] == d1
+        assert row["d7_retained_users"] == d7
+        if day + pd.Timedelta(days=1).to_pytimedelta() <= last:
+            assert math.isclose(row["d1_retention"], d1 / n, rel_tol=0, abs_tol=1e-9)
+        else:
+            assert pd.isna(row["d1_retention"])
+
+
+def test_on_or_after_retention_dominates_on_day(warehouse):
+    bad = scalar(warehouse, """
+        select count(*) from fct_retention_cohorts
+        where retained_on_or_after_day_1_users < retained_on_day_1_users
+           or retained_on_or_after_day_7_users < retained_on_day_7_users
+           or retained_on_or_after_day_28_users > retained_on_or_after_day_14_users
+           or retained_on_or_after_day_14_users > retained_on_or_after_day_7_users
+    """)
+    assert bad == 0
+
+
+def test_watch_completion_and_interaction_rates(app, metrics):
+    events, videos = app["events"], app["videos"]
+    views = events[events["event_type"] == "video_view"].merge(
+        videos[["video_id", "duration_s"]], on="video_id", how="left")
+    views = views.assign(completed=(views["watch_ms"] >= views["duration_s"] * 1000).fillna(False))
+    for dimension in ["all", "platform"]:
+        keys = ["event_date"] if dimension == "all" else ["event_date", dimension]
+        dau = events.groupby(keys)["user_id"].nunique()
+        watch = views.groupby(keys)["watch_ms"].sum() / 1000.0
+        n_views = views.groupby(keys).size()
+        completed = views.groupby(keys)["completed"].sum()
+        likes = events[events["event_type"] == "like"].groupby(keys).size()
+        for key in dau.index:
+            day, value = (key, "all") if dimension == "all" else key
+            row = metrics.loc[(day, dimension, value)]
+            assert math.isclose(row["watch_seconds_per_dau"], watch.get(key, 0.0) / dau[key], rel_tol=1e-12, abs_tol=1e-9)
+            assert row["video_views"] == n_views.get(key, 0)
+            assert math.isclose(row["completion_rate"], completed.get(key, 0) / n_views[key], rel_tol=0, abs_tol=1e-9)
+            assert math.isclose(row["like_rate"], likes.get(key, 0) / n_views[key], rel_tol=0, abs_tol=1e-9)
+
+
+def test_sessions_match_a_pandas_sessionization(app, warehouse):
+    ev = app["events"].sort_values(["user_id", "event_at", "event_id"], kind="mergesort").reset_index(drop=True)
+    same_user = ev["user_id"].eq(ev["user_id"].shift())
+    gap = ev["event_at"] - ev["event_at"].shift()
+    hint, prev_hint = ev["session_hint"], ev["session_hint"].shift()
+    hint_change = hint.notna() & prev_hint.notna() & (hint != prev_hint)
+    new = (~same_user) | (gap >= pd.Timedelta(minutes=30)) | hint_change
+    ev["session_number"] = new.astype(int).groupby(ev["user_id"]).cumsum()
+    expected = ev.groupby(["user_id", "session_number"]).size().rename("event_count").reset_index()
+    got = warehouse.execute("select user_id, session_number, event_count from fct_sessions").df()
+    merged = expected.merge(got, on=["user_id", "session_number"], how="outer", suffixes=("_pd", "_wh"))
+    assert len(got) == len(expected)
+    assert (merged["event_count_pd"] == merged["event_count_wh"]).all()
+
+
+def test_lifecycle_states_add_up(warehouse):
+    bad = scalar(warehouse, """
+        select count(*) from fct_user_lifecycle_daily as l
+        inner join fct_active_users_daily as a
+            on l.metric_date = a.metric_date and l.dimension_name = a.dimension_name
+            and l.dimension_value = a.dimension_value
+        left join fct_active_users_daily as p
+            on p.metric_date = l.metric_date - interval 1 day and p.dimension_name = l.dimension_name
+            and p.dimension_value = l.dimension_value
+        where l.active_users <> a.dau
+           or (l.is_complete and l.previous_day_active_users <> coalesce(p.dau, 0))
+    """)
+    assert bad == 0
