@@ -1,0 +1,42 @@
+-- One row per valid video_view event, with the video's creator and whether
+-- the view qualifies for creator rewards: For You surface, watched at least
+-- 5 seconds, and not the creator watching their own video.
+with
+
+events as (
+
+    select * from {{ ref('stg_app__events') }}
+
+),
+
+videos as (
+
+    select * from {{ ref('stg_app__videos') }}
+
+),
+
+final as (
+
+    select
+        events.event_id,
+        cast(events.event_at as date) as view_date,
+        events.user_id as viewer_id,
+        events.video_id,
+        videos.creator_id,
+        events.surface,
+        events.watch_milliseconds,
+        events.watch_seconds,
+        events.user_id = videos.creator_id as is_self_view,
+        (
+            events.surface = 'for_you'
+            and events.watch_milliseconds >= {{ var('qualified_view_min_watch_ms', 5000) }}
+            and events.user_id <> videos.creator_id
+        ) as is_qualifying_view
+    from events
+    inner join videos
+        on events.video_id = videos.video_id
+    where events.event_type = 'video_view'
+
+)
+
+select * from final

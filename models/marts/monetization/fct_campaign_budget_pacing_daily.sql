@@ -1,0 +1,77 @@
+-- One row per campaign and UTC day of its flight that falls inside the data
+-- window: what it spent (impression, click and conversion billing on their own
+-- day) against its daily budget.
+with
+
+campaigns as (
+
+    select * from {{ ref('dim_campaigns') }}
+
+),
+
+activity as (
+
+    select * from {{ ref('int_ad_activity_unioned') }}
+
+),
+
+window_days as (
+
+    select distinct activity_date
+    from activity
+
+),
+
+campaign_days as (
+
+    select
+        campaigns.campaign_id,
+        campaigns.advertiser_id,
+        campaigns.bid_type,
+        campaigns.daily_budget_usd,
+        window_days.activity_date
+    from campaigns
+    inner join window_days
+        on
+            campaigns.start_date <= window_days.activity_date
+            and campaigns.end_date >= window_days.activity_date
+
+),
+
+spend as (
+
+    select
+        campaign_id,
+        activity_date,
+        cast(sum(impressions) as {{ dbt.type_bigint() }}) as impressions,
+        cast(sum(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros) as double) / 1000000
+            as spend_usd
+    from activity
+    where campaign_id is not null
+    group by
+        campaign_id,
+        activity_date
+
+),
+
+final as (
+
+    select
+        campaign_days.campaign_id,
+        campaign_days.activity_date,
+        campaign_days.advertiser_id,
+        campaign_days.bid_type,
+        campaign_days.daily_budget_usd,
+        coalesce(spend.impressions, 0) as impressions,
+        coalesce(spend.spend_usd, 0) as spend_usd,
+        coalesce(spend.spend_usd, 0) / nullif(campaign_days.daily_budget_usd, 0) as budget_pacing,
+        coalesce(spend.spend_usd, 0) >= campaign_days.daily_budget_usd as is_budget_reached
+    from campaign_days
+    left join spend
+        on
+            campaign_days.campaign_id = spend.campaign_id
+            and campaign_days.activity_date = spend.activity_date
+
+)
+
+select * from final
