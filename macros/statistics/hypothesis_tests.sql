@@ -1,0 +1,78 @@
+{#
+    Test statistics used by the experiment engine (docs/experimentation.md).
+    All are plain SQL expressions over columns, portable to DuckDB and Spark.
+#}
+
+{% macro chi_square_sf(x, df, max_df=30) -%}
+    {#-
+        Upper tail P(X > x) of a chi-square with integer df (1..max_df) in closed form:
+        even df = 2m:   exp(-x/2) * sum_{j=0}^{m-1} (x/2)^j / j!
+        odd df = 2m+1:  2 * Phi(-sqrt x) + sqrt(2/pi) * exp(-x/2) * sum_{j=1}^{m} x^(j-1/2) / (1*3*...*(2j-1))
+        (Abramowitz & Stegun 26.4.4 and 26.4.5). Null outside 1..max_df.
+        Phi appears once (shared by every odd df) to keep the compiled SQL small.
+    -#}
+    {%- set xv = '(' ~ x ~ ')' -%}
+    (case
+        when {{ xv }} is null or {{ df }} is null then null
+        when {{ df }} < 1 or {{ df }} > {{ max_df }} then null
+        when {{ xv }} <= 0 then 1.0e0
+        else
+            (case when {{ df }} % 2 = 1 then 2.0e0 * {{ normal_cdf('-sqrt(' ~ xv ~ ')') }} else 0.0e0 end)
+            + exp(-{{ xv }} / 2.0e0) * (case
+    {%- for k in range(1, max_df + 1) %}
+                when {{ df }} = {{ k }} then
+        {%- if k % 2 == 0 %}
+                    (1.0e0
+            {%- set ns = namespace(fact=1) -%}
+            {%- for j in range(1, (k // 2)) -%}
+                {%- set ns.fact = ns.fact * j %} + power({{ xv }} / 2.0e0, {{ j }}) / {{ ns.fact }}.0e0
+            {%- endfor -%})
+        {%- else %}
+                    sqrt(2.0e0 / pi()) * (0.0e0
+            {%- set ns = namespace(dfact=1) -%}
+            {%- for j in range(1, (k - 1) // 2 + 1) -%}
+                {%- set ns.dfact = ns.dfact * (2 * j - 1) %} + power({{ xv }}, {{ j - 0.5 }}e0) / {{ ns.dfact }}.0e0
+            {%- endfor -%})
+        {%- endif %}
+    {%- endfor %}
+            end)
+    end)
+{%- endmacro %}
+
+{% macro ratio_delta_variance(n, ratio, mean_denominator, var_numerator, var_denominator, cov_numerator_denominator) -%}
+    {#- Delta-method variance of sum(Y)/sum(N) over n units (Deng, Knoblich & Lu 2018):
+        (s_Y^2 - 2 R s_YN + R^2 s_N^2) / (n * mean(N)^2) -#}
+    (({{ var_numerator }} - 2.0e0 * {{ ratio }} * {{ cov_numerator_denominator }}
+        + {{ ratio }} * {{ ratio }} * {{ var_denominator }})
+        / nullif({{ n }} * {{ mean_denominator }} * {{ mean_denominator }}, 0))
+{%- endmacro %}
+
+{% macro relative_effect_variance(treatment_mean, control_mean, treatment_variance, control_variance) -%}
+    {#- Delta-method variance of T/C - 1 for independent arms: var_T/C^2 + T^2 var_C/C^4 -#}
+    ({{ treatment_variance }} / nullif({{ control_mean }} * {{ control_mean }}, 0)
+        + {{ treatment_mean }} * {{ treatment_mean }} * {{ control_variance }}
+        / nullif({{ control_mean }} * {{ control_mean }} * {{ control_mean }} * {{ control_mean }}, 0))
+{%- endmacro %}
+
+{% macro cuped_theta(covariance_yx, variance_x) -%}
+    {#- CUPED slope (Deng, Xu, Kohavi & Walker 2013): cov(Y, X) / var(X), pooled over arms -#}
+    coalesce({{ covariance_yx }} / nullif({{ variance_x }}, 0), 0.0e0)
+{%- endmacro %}
+
+{% macro benjamini_hochberg_rank(p_value, partition_by, tie_breakers) -%}
+    {#- Step 1 of BH: rank of the p-value within its family (ascending) -#}
+    row_number() over (
+        partition by {{ partition_by | join(', ') }}
+        order by {{ p_value }} asc nulls last{% for t in tie_breakers %}, {{ t }} asc nulls last{% endfor %}
+    )
+{%- endmacro %}
+
+{% macro benjamini_hochberg_adjusted(p_value, family_rank, family_size, partition_by) -%}
+    {#- Step 2 of BH: min over ranks j >= i of p_(j) * m / j, capped at 1
+        (the step-up adjustment statsmodels calls fdr_bh) -#}
+    least(1.0e0, min({{ p_value }} * {{ family_size }} / {{ family_rank }}) over (
+        partition by {{ partition_by | join(', ') }}
+        order by {{ family_rank }} desc nulls last
+        rows between unbounded preceding and current row
+    ))
+{%- endmacro %}

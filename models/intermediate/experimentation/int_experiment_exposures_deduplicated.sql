@@ -1,0 +1,132 @@
+-- One row per experiment x exposed unit: the unit's first exposure, the variant it was first
+-- shown, whether the client logged it in more than one variant (such units are excluded from
+-- analysis and counted in fct_experiment_health), and its assignment for reconciliation.
+-- The analysis window runs from the first exposure to min(ended_at, end of data).
+with
+
+exposures as (
+
+    select * from {{ ref('stg_experimentation__exposures') }}
+
+),
+
+assignments as (
+
+    select * from {{ ref('stg_experimentation__assignments') }}
+
+),
+
+experiments as (
+
+    select * from {{ ref('stg_experimentation__experiments') }}
+
+),
+
+data_end as (
+
+    -- End of data: midnight after the last day with a staged exposure (var overrides it).
+    select
+        {%- if var('experiment_data_end_at', none) is not none %}
+        cast('{{ var("experiment_data_end_at") }}' as {{ dbt.type_timestamp() }}) as data_end_at
+        {%- else %}
+            cast({{ dbt.dateadd('day', 1, dbt.date_trunc('day', 'max(exposed_at)')) }} as {{ dbt.type_timestamp() }})
+                as data_end_at
+        {%- endif %}
+    from exposures
+
+),
+
+ordered as (
+
+    select
+        experiment_id,
+        unit_id,
+        variant,
+        exposed_at,
+        row_number() over (
+            partition by experiment_id, unit_id
+            order by exposed_at asc nulls last, exposure_id asc nulls last
+        ) as exposure_order
+    from exposures
+
+),
+
+per_unit as (
+
+    select
+        experiment_id,
+        unit_id,
+        min(exposed_at) as first_exposed_at,
+        cast(count(*) as {{ dbt.type_bigint() }}) as exposure_count,
+        cast(count(distinct variant) as {{ dbt.type_bigint() }}) as variant_count
+    from ordered
+    group by experiment_id, unit_id
+
+),
+
+first_variant as (
+
+    select
+        experiment_id,
+        unit_id,
+        variant as first_variant
+    from ordered
+    where exposure_order = 1
+
+),
+
+unit_assignment as (
+
+    select
+        experiment_id,
+        unit_id,
+        min(variant) as assigned_variant,
+        cast(count(distinct variant) as {{ dbt.type_bigint() }}) as assigned_variant_count
+    from assignments
+    group by experiment_id, unit_id
+
+),
+
+final as (
+
+    select
+        per_unit.experiment_id,
+        per_unit.unit_id,
+        first_variant.first_variant as variant,
+        coalesce(first_variant.first_variant = experiments.control_variant, false) as is_control,
+        per_unit.first_exposed_at,
+        per_unit.exposure_count,
+        per_unit.variant_count,
+        coalesce(per_unit.variant_count > 1, false) as is_in_multiple_variants,
+        unit_assignment.assigned_variant,
+        not coalesce(unit_assignment.unit_id is null, false) as is_assigned,
+        case
+            when unit_assignment.unit_id is null then false
+            when unit_assignment.assigned_variant = first_variant.first_variant then false
+            else true
+        end as is_assignment_mismatch,
+        experiments.experiment_domain,
+        experiments.randomization_unit,
+        experiments.primary_metric,
+        experiments.started_at,
+        cast({{ dbt.dateadd('day', -14, 'experiments.started_at') }} as {{ dbt.type_timestamp() }})
+            as pre_period_start_at,
+        case
+            when experiments.ended_at is null then data_end.data_end_at
+            when experiments.ended_at < data_end.data_end_at then experiments.ended_at
+            else data_end.data_end_at
+        end as window_end_at
+    from per_unit
+    inner join first_variant
+        on per_unit.experiment_id = first_variant.experiment_id
+            and per_unit.unit_id = first_variant.unit_id
+    inner join experiments
+        on per_unit.experiment_id = experiments.experiment_id
+    cross join data_end
+    left join unit_assignment
+        on per_unit.experiment_id = unit_assignment.experiment_id
+            and per_unit.unit_id = unit_assignment.unit_id
+
+)
+
+select * from final

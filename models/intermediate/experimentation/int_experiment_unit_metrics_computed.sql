@@ -1,0 +1,350 @@
+-- Long table of unit-level metric values: one row per experiment x analysed unit x metric of
+-- the experiment's domain (seed experiment_metric_catalog). numerator / denominator are the
+-- unit's values from its first exposure to min(ended_at, end of data); covariate is the same
+-- quantity in the 14 days before the experiment started (CUPED). Units without activity count
+-- as 0. Units exposed to more than one variant are excluded here.
+with
+
+exposed_units as (
+
+    select * from {{ ref('int_experiment_exposures_deduplicated') }}
+    where not is_in_multiple_variants
+
+),
+
+catalog as (
+
+    select * from {{ ref('experiment_metric_catalog') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_app__events') }}
+
+),
+
+videos as (
+
+    select * from {{ ref('stg_app__videos') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_app__users') }}
+
+),
+
+creators as (
+
+    select * from {{ ref('stg_creators__creators') }}
+
+),
+
+labelers as (
+
+    select * from {{ ref('stg_labeling__labelers') }}
+
+),
+
+impressions as (
+
+    select * from {{ ref('stg_ads__impressions') }}
+
+),
+
+clicks as (
+
+    select * from {{ ref('stg_ads__clicks') }}
+
+),
+
+submissions as (
+
+    select * from {{ ref('stg_labeling__submissions') }}
+
+),
+
+tasks as (
+
+    select * from {{ ref('stg_labeling__tasks') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('stg_trust_safety__reports') }}
+
+),
+
+user_units as (
+
+    select * from exposed_units
+    where randomization_unit = 'user'
+
+),
+
+app_activity as (
+
+    select
+        user_units.experiment_id,
+        user_units.unit_id,
+        sum(case when events.event_type = 'video_view' and events.event_at >= user_units.first_exposed_at
+                then events.watch_milliseconds
+            else 0
+        end) as watch_milliseconds_in_window,
+        sum(case when events.event_type = 'video_view' and events.event_at < user_units.started_at
+                then events.watch_milliseconds
+            else 0
+        end) as watch_milliseconds_pre_period,
+        sum(case when events.event_type = 'video_view' and events.event_at >= user_units.first_exposed_at
+                then 1
+            else 0
+        end) as video_views_in_window,
+        sum(case when events.event_type = 'video_view' and events.event_at < user_units.started_at
+                then 1
+            else 0
+        end) as video_views_pre_period,
+        sum(case when events.event_type = 'app_open' and events.event_at >= user_units.first_exposed_at
+                then 1
+            else 0
+        end) as app_opens_in_window,
+        sum(case when events.event_type = 'app_open' and events.event_at < user_units.started_at
+                then 1
+            else 0
+        end) as app_opens_pre_period,
+        sum(case when events.event_type = 'like' and events.event_at >= user_units.first_exposed_at
+                then 1
+            else 0
+        end) as likes_in_window,
+        sum(case when events.event_type = 'like' and events.event_at < user_units.started_at
+                then 1
+            else 0
+        end) as likes_pre_period
+    from user_units
+    inner join events
+        on user_units.unit_id = events.user_id
+            and user_units.window_end_at > events.event_at
+            and user_units.pre_period_start_at <= events.event_at
+            and (user_units.first_exposed_at <= events.event_at or user_units.started_at > events.event_at)
+    group by user_units.experiment_id, user_units.unit_id
+
+),
+
+impressions_with_clicks as (
+
+    select
+        impressions.impression_id,
+        impressions.user_id,
+        impressions.shown_at,
+        count(clicks.click_id) as click_count
+    from impressions
+    left join clicks
+        on impressions.impression_id = clicks.impression_id
+    group by impressions.impression_id, impressions.user_id, impressions.shown_at
+
+),
+
+ad_activity as (
+
+    select
+        user_units.experiment_id,
+        user_units.unit_id,
+        sum(case when impressions_with_clicks.shown_at >= user_units.first_exposed_at then 1 else 0 end)
+            as impressions_in_window,
+        sum(case when impressions_with_clicks.shown_at < user_units.started_at then 1 else 0 end)
+            as impressions_pre_period,
+        sum(case when impressions_with_clicks.shown_at >= user_units.first_exposed_at
+                then impressions_with_clicks.click_count
+            else 0
+        end) as clicks_in_window
+    from user_units
+    inner join impressions_with_clicks
+        on user_units.unit_id = impressions_with_clicks.user_id
+            and user_units.window_end_at > impressions_with_clicks.shown_at
+            and user_units.pre_period_start_at <= impressions_with_clicks.shown_at
+    group by user_units.experiment_id, user_units.unit_id
+
+),
+
+report_activity as (
+
+    select
+        user_units.experiment_id,
+        user_units.unit_id,
+        sum(case when reports.reported_at >= user_units.first_exposed_at then 1 else 0 end) as reports_in_window,
+        sum(case when reports.reported_at < user_units.started_at then 1 else 0 end) as reports_pre_period
+    from user_units
+    inner join reports
+        on user_units.unit_id = reports.reporter_user_id
+            and user_units.window_end_at > reports.reported_at
+            and user_units.pre_period_start_at <= reports.reported_at
+    group by user_units.experiment_id, user_units.unit_id
+
+),
+
+labeler_units as (
+
+    select * from exposed_units
+    where randomization_unit = 'labeler'
+
+),
+
+labeling_activity as (
+
+    select
+        labeler_units.experiment_id,
+        labeler_units.unit_id,
+        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at then 1 else 0 end)
+            as submissions_in_window,
+        sum(case when submissions.submitted_at < labeler_units.started_at then 1 else 0 end)
+            as submissions_pre_period,
+        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at and tasks.is_gold
+                then 1
+            else 0
+        end) as gold_submissions_in_window,
+        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at and tasks.is_gold
+                and submissions.answer = tasks.gold_answer then 1
+            else 0
+        end) as gold_correct_in_window
+    from labeler_units
+    inner join submissions
+        on labeler_units.unit_id = submissions.labeler_id
+            and labeler_units.window_end_at > submissions.submitted_at
+            and labeler_units.pre_period_start_at <= submissions.submitted_at
+            and not submissions.is_skipped
+    left join tasks
+        on submissions.task_id = tasks.task_id
+    group by labeler_units.experiment_id, labeler_units.unit_id
+
+),
+
+creator_units as (
+
+    select * from exposed_units
+    where randomization_unit = 'creator'
+
+),
+
+creator_activity as (
+
+    select
+        creator_units.experiment_id,
+        creator_units.unit_id,
+        sum(case when events.event_at >= creator_units.first_exposed_at then 1 else 0 end)
+            as views_received_in_window,
+        sum(case when events.event_at < creator_units.started_at then 1 else 0 end)
+            as views_received_pre_period
+    from creator_units
+    inner join videos
+        on creator_units.unit_id = videos.creator_id
+    inner join events
+        on videos.video_id = events.video_id
+            and events.event_type = 'video_view'
+            and creator_units.window_end_at > events.event_at
+            and creator_units.pre_period_start_at <= events.event_at
+    group by creator_units.experiment_id, creator_units.unit_id
+
+),
+
+unit_metrics as (
+
+    select
+        exposed_units.experiment_id,
+        exposed_units.unit_id,
+        exposed_units.variant,
+        exposed_units.is_control,
+        catalog.metric_name,
+        catalog.metric_kind,
+        case
+            when catalog.metric_name = exposed_units.primary_metric then 'primary'
+            else catalog.metric_role
+        end as metric_role,
+        case catalog.metric_name
+            when 'watch_seconds_per_user' then coalesce(app_activity.watch_milliseconds_in_window, 0) / 1000.0e0
+            when 'video_views_per_user' then coalesce(app_activity.video_views_in_window, 0)
+            when 'app_opens_per_user' then coalesce(app_activity.app_opens_in_window, 0)
+            when 'likes_per_user' then coalesce(app_activity.likes_in_window, 0)
+            when 'ctr' then coalesce(ad_activity.clicks_in_window, 0)
+            when 'ad_impressions_per_user' then coalesce(ad_activity.impressions_in_window, 0)
+            when 'reports_per_user' then coalesce(report_activity.reports_in_window, 0)
+            when 'submissions_per_labeler' then coalesce(labeling_activity.submissions_in_window, 0)
+            when 'gold_accuracy' then coalesce(labeling_activity.gold_correct_in_window, 0)
+            when 'views_received_per_creator' then coalesce(creator_activity.views_received_in_window, 0)
+        end as numerator,
+        case catalog.metric_name
+            when 'ctr' then coalesce(ad_activity.impressions_in_window, 0)
+            when 'gold_accuracy' then coalesce(labeling_activity.gold_submissions_in_window, 0)
+            else 1
+        end as denominator,
+        case
+            when catalog.covariate_definition = 'none' then null
+            else case catalog.metric_name
+                    when
+                        'watch_seconds_per_user'
+                        then coalesce(app_activity.watch_milliseconds_pre_period, 0) / 1000.0e0
+                    when 'video_views_per_user' then coalesce(app_activity.video_views_pre_period, 0)
+                    when 'app_opens_per_user' then coalesce(app_activity.app_opens_pre_period, 0)
+                    when 'likes_per_user' then coalesce(app_activity.likes_pre_period, 0)
+                    when 'ad_impressions_per_user' then coalesce(ad_activity.impressions_pre_period, 0)
+                    when 'reports_per_user' then coalesce(report_activity.reports_pre_period, 0)
+                    when 'submissions_per_labeler' then coalesce(labeling_activity.submissions_pre_period, 0)
+                    when 'views_received_per_creator' then coalesce(creator_activity.views_received_pre_period, 0)
+                end
+        end as covariate,
+        coalesce(creators.country, labelers.country, users.country) as country,
+        users.platform,
+        coalesce(creators.creator_tier, labelers.labeler_tier) as tier
+    from exposed_units
+    inner join catalog
+        on exposed_units.experiment_domain = catalog.experiment_domain
+            and exposed_units.randomization_unit = catalog.randomization_unit
+    left join app_activity
+        on exposed_units.experiment_id = app_activity.experiment_id
+            and exposed_units.unit_id = app_activity.unit_id
+    left join ad_activity
+        on exposed_units.experiment_id = ad_activity.experiment_id
+            and exposed_units.unit_id = ad_activity.unit_id
+    left join report_activity
+        on exposed_units.experiment_id = report_activity.experiment_id
+            and exposed_units.unit_id = report_activity.unit_id
+    left join labeling_activity
+        on exposed_units.experiment_id = labeling_activity.experiment_id
+            and exposed_units.unit_id = labeling_activity.unit_id
+    left join creator_activity
+        on exposed_units.experiment_id = creator_activity.experiment_id
+            and exposed_units.unit_id = creator_activity.unit_id
+    left join users
+        on exposed_units.randomization_unit in ('user', 'creator')
+            and exposed_units.unit_id = users.user_id
+    left join labelers
+        on exposed_units.randomization_unit = 'labeler'
+            and exposed_units.unit_id = labelers.labeler_id
+    left join creators
+        on exposed_units.randomization_unit = 'creator'
+            and exposed_units.unit_id = creators.creator_id
+
+),
+
+final as (
+
+    select
+        experiment_id,
+        unit_id,
+        variant,
+        is_control,
+        metric_name,
+        metric_kind,
+        metric_role,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(covariate as double) as covariate,
+        country,
+        platform,
+        tier
+    from unit_metrics
+
+)
+
+select * from final

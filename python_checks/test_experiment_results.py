@@ -1,0 +1,170 @@
+"""fct_experiment_results / fct_experiment_health against statsmodels / scipy on the same
+unit-level data (int_experiment_unit_metrics_computed), and against the simulator's truth."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+ALPHA = 0.05
+
+
+@pytest.fixture(scope="module")
+def units(warehouse) -> pd.DataFrame:
+    return warehouse.execute("select * from int_experiment_unit_metrics_computed").df()
+
+
+@pytest.fixture(scope="module")
+def results(warehouse) -> pd.DataFrame:
+    return warehouse.execute(
+        "select * from fct_experiment_results where data_source = 'platform'").df()
+
+
+def _segment_frame(units: pd.DataFrame, name: str, value: str) -> pd.DataFrame:
+    if name == "all":
+        return units
+    return units[units[name] == value]
+
+
+def reference_row(seg: pd.DataFrame, kind: str, control: str, treatment: str, reduction: str) -> dict:
+    """Independent computation of one result row (statsmodels for means, numpy delta method for ratios)."""
+    seg = seg.copy()
+    if kind == "ratio":
+        seg = seg[seg["denominator"] > 0]
+    y = seg["numerator"].to_numpy(float)
+    if reduction == "cuped":
+        x = seg["covariate"].to_numpy(float)
+        theta = np.cov(y, x, ddof=1)[0, 1] / np.var(x, ddof=1) if np.var(x) > 0 else 0.0
+        y = y - theta * (x - x.mean())
+    seg["value"] = y
+    t = seg[seg["variant"] == treatment]
+    c = seg[seg["variant"] == control]
+    z_crit = stats.norm.ppf(1 - ALPHA / 2)
+    if kind == "ratio":
+        def arm(a):
+            yy, nn = a["value"].to_numpy(float), a["denominator"].to_numpy(float)
+            r = yy.sum() / nn.sum()
+            cov = np.cov(yy, nn, ddof=1)
+            return r, (cov[0, 0] - 2 * r * cov[0, 1] + r * r * cov[1, 1]) / (len(yy) * nn.mean() ** 2)
+        (mt, vt), (mc, vc) = arm(t), arm(c)
+        diff, se = mt - mc, np.sqrt(vt + vc)
+        p = 2 * stats.norm.sf(abs(diff / se)) if se > 0 else np.nan
+        lo, hi = diff - z_crit * se, diff + z_crit * se
+    else:
+        cm = CompareMeans(DescrStatsW(t["value"].to_numpy(float)), DescrStatsW(c["value"].to_numpy(float)))
+        mt, mc = t["value"].mean(), c["value"].mean()
+        vt, vc = t["value"].var(ddof=1) / len(t), c["value"].var(ddof=1) / len(c)
+        diff = mt - mc
+        if vt + vc > 0:
+            _, p = cm.ztest_ind(usevar="unequal")
+            lo, hi = cm.zconfint_diff(alpha=ALPHA, usevar="unequal")
+        else:
+            p, lo, hi = np.nan, diff, diff
+    rel = diff / mc
+    rel_se = np.sqrt(vt / mc**2 + mt**2 * vc / mc**4)
+    return dict(control_units=len(c), treatment_units=len(t), control_mean=mc, treatment_mean=mt,
+                absolute_effect=diff, absolute_ci_lower=lo, absolute_ci_upper=hi, relative_effect=rel,
+                relative_ci_lower=rel - z_crit * rel_se, relative_ci_upper=rel + z_crit * rel_se,
+                p_value=p)
+
+
+def test_every_result_row_equals_statsmodels(units, results):
+    assert len(results) > 100
+    checked = 0
+    refs = []
+    for row in results.itertuples():
+        exp_units = units[(units["experiment_id"] == row.experiment_id) & (units["metric_name"] == row.metric_name)]
+        seg = _segment_frame(exp_units, row.segment_name, row.segment_value)
+        ref = reference_row(seg, row.metric_kind, row.control_variant, row.treatment_variant, row.variance_reduction)
+        ref["key"] = row.Index
+        refs.append(ref)
+        for col in ("control_units", "treatment_units"):
+            assert getattr(row, col) == ref[col], (row, col)
+        ref_se = (ref["absolute_ci_upper"] - ref["absolute_ci_lower"]) / (2 * stats.norm.ppf(1 - ALPHA / 2))
+        if ref_se <= 1e-9 * (abs(ref["control_mean"]) + 1):
+            # degenerate slice (no variation up to rounding): only the means are meaningful
+            assert abs(row.control_mean - ref["control_mean"]) <= 1e-9 * (abs(ref["control_mean"]) + 1)
+            assert not (row.standard_error > 1e-8 * (abs(ref["control_mean"]) + 1))
+            checked += 1
+            continue
+        scale = abs(ref["control_mean"]) + abs(ref["absolute_ci_upper"] - ref["absolute_ci_lower"]) + 1e-300
+        for col in ("control_mean", "treatment_mean", "absolute_effect", "absolute_ci_lower", "absolute_ci_upper"):
+            assert abs(getattr(row, col) - ref[col]) <= 1e-9 * max(abs(ref[col]), 1e-3 * scale), (row, col, ref[col])
+        for col in ("relative_effect", "relative_ci_lower", "relative_ci_upper"):
+            if np.isfinite(ref[col]):
+                assert abs(getattr(row, col) - ref[col]) <= 1e-9 * max(abs(ref[col]), 1e-6), (row, col, ref[col])
+        if np.isnan(ref["p_value"]):
+            assert pd.isna(row.p_value)
+        else:
+            assert abs(row.p_value - ref["p_value"]) <= 1e-9, (row, ref["p_value"])
+        checked += 1
+    assert checked == len(results)
+
+
+def test_benjamini_hochberg_families(results):
+    fams = results.dropna(subset=["p_value"]).groupby(["experiment_id", "variance_reduction", "segment_name"])
+    for _, fam in fams:
+        expected = multipletests(fam["p_value"], method="fdr_bh")[1]
+        assert np.allclose(fam["p_value_adjusted"], expected, rtol=0, atol=1e-12)
+        assert (fam["is_significant"] == (fam["p_value_adjusted"] < ALPHA)).all()
+
+
+def test_injected_effects_inside_confidence_intervals(results, sim_dir):
+    truth = pd.read_csv(sim_dir / "truth" / "experiment_effects.csv")
+    main = results[(results["segment_name"] == "all") & (results["variance_reduction"] == "none")]
+    merged = truth.merge(main, left_on=["experiment_id", "metric_name", "variant"],
+                         right_on=["experiment_id", "metric_name", "treatment_variant"], how="left")
+    assert merged["relative_ci_lower"].notna().all(), merged[merged["relative_ci_lower"].isna()]
+    inside = (merged["relative_ci_lower"] <= merged["true_relative_effect"]) & (
+        merged["true_relative_effect"] <= merged["relative_ci_upper"])
+    allowed = stats.binom.ppf(0.99, len(merged), 0.05)
+    assert (~inside).sum() <= allowed, merged.loc[~inside, ["experiment_id", "metric_name", "variant",
+                                                           "true_relative_effect", "relative_ci_lower",
+                                                           "relative_ci_upper"]]
+
+
+def test_srm_flagged_exactly_where_injected(warehouse, sim_dir):
+    design = pd.read_csv(sim_dir / "truth" / "experiment_design.csv")
+    health = warehouse.execute(
+        "select experiment_id, bool_or(has_srm) as has_srm, max(srm_p_value) as p "
+        "from fct_experiment_health where data_source = 'platform' group by experiment_id").df()
+    merged = design.merge(health, on="experiment_id", how="left")
+    assert (merged["has_srm"] == merged["has_injected_srm"]).all(), merged[["experiment_id", "has_srm", "p"]]
+
+
+def test_health_counts_match_pandas(warehouse, sim_dir):
+    """Exposed / multi-variant counts and the SRM p-value recomputed with pandas + scipy."""
+    expo = warehouse.execute("select experiment_id, unit_id, variant, exposed_at, exposure_id "
+                             "from stg_experimentation__exposures").df()
+    exps = warehouse.execute("select experiment_id, variants, traffic_shares from stg_experimentation__experiments").df()
+    expo = expo.sort_values(["experiment_id", "unit_id", "exposed_at", "exposure_id"])
+    first = expo.groupby(["experiment_id", "unit_id"]).agg(variant=("variant", "first"), k=("variant", "nunique"))
+    health = warehouse.execute("select * from fct_experiment_health where data_source = 'platform'").df()
+    design = pd.read_csv(sim_dir / "truth" / "experiment_design.csv")
+    for e in exps.itertuples():
+        f = first.loc[e.experiment_id]
+        variants = e.variants.split(",")
+        shares = np.array([float(s) for s in e.traffic_shares.split(",")])
+        observed = np.array([((f["variant"] == v) & (f["k"] == 1)).sum() for v in variants])
+        h = health[health["experiment_id"] == e.experiment_id].set_index("variant").loc[variants]
+        assert (h["exposed_units"].to_numpy() == observed).all()
+        assert h["units_in_multiple_variants"].sum() == (f["k"] > 1).sum()
+        p = stats.chisquare(observed, observed.sum() * shares / shares.sum()).pvalue
+        assert abs(h["srm_p_value"].iloc[0] - p) < 1e-9
+        injected = design.set_index("experiment_id").loc[e.experiment_id, "units_in_multiple_variants_injected"]
+        assert h["units_in_multiple_variants"].sum() == injected
+
+
+def test_cuped_cuts_variance_as_theory_says(units, results, sim_dir):
+    design = pd.read_csv(sim_dir / "truth" / "experiment_design.csv")
+    for e in design[design["has_cuped_covariate"]].itertuples():
+        u = units[(units["experiment_id"] == e.experiment_id) & (units["metric_name"] == e.primary_metric)]
+        rho = np.corrcoef(u["numerator"], u["covariate"])[0, 1]
+        r = results[(results["experiment_id"] == e.experiment_id) & (results["metric_name"] == e.primary_metric)
+                    & (results["segment_name"] == "all")].set_index("variance_reduction")
+        cut = 1 - (r.loc["cuped", "standard_error"] / r.loc["none", "standard_error"]) ** 2
+        assert rho ** 2 > 0.05, rho
+        assert cut >= 0.8 * rho ** 2, (cut, rho ** 2)
