@@ -88,3 +88,32 @@ def scalar(con, sql: str):
     rows = con.execute(sql).fetchall()
     assert len(rows) == 1 and len(rows[0]) == 1, (sql, rows)
     return rows[0][0]
+
+
+@pytest.fixture(scope="session")
+def clean_raw(raw, warehouse):
+    """clean_raw(system, table, pk) -> the raw rows staging keeps, rebuilt in pandas.
+
+    Drops null/blank keys and the keys staging quarantined (read from
+    stg_<system>__rejected_rows, which test_staging.py checks exactly against
+    the simulator's truth/faults.csv), then keeps the first-landed copy of
+    each key. Domain checks recompute their metrics from these rows, so they
+    share the cleaning rule but none of the metric logic under test.
+    """
+    cache: dict[tuple[str, str], "pd.DataFrame"] = {}
+
+    def load(system: str, table: str, pk: str):
+        if (system, table) not in cache:
+            df = raw(system, table)
+            bad = {
+                r[0] for r in warehouse.execute(
+                    f"select row_key from stg_{system}__rejected_rows where source_table = '{table}' "
+                    "and rejection_kind = 'quarantined' and row_key is not null"
+                ).fetchall()
+            }
+            df = df[df[pk].notna() & (df[pk].astype(str).str.strip() != "") & ~df[pk].isin(bad)]
+            df = df.sort_values(["_loaded_at", pk], kind="mergesort").drop_duplicates(pk, keep="first")
+            cache[(system, table)] = df.reset_index(drop=True)
+        return cache[(system, table)].copy()
+
+    return load

@@ -20,26 +20,11 @@ from conftest import scalar
 SLICES = ["all", "country", "platform", "age_band", "acquisition_channel"]
 
 
-def clean(raw_df: pd.DataFrame, key: str, quarantined: set[str]) -> pd.DataFrame:
-    df = raw_df[raw_df[key].notna()]
-    df = df[df[key].astype(str).str.strip() != ""]
-    df = df[~df[key].isin(quarantined)]
-    return df.sort_values(["_loaded_at", key], kind="mergesort").drop_duplicates(key, keep="first")
-
-
-def quarantined_keys(warehouse, rejected_model: str, table: str) -> set[str]:
-    rows = warehouse.execute(
-        f"select row_key from {rejected_model} where source_table = '{table}' "
-        "and rejection_kind = 'quarantined' and row_key is not null"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 @pytest.fixture(scope="module")
-def app(raw, warehouse):
-    events = clean(raw("app", "events"), "event_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "events"))
-    users = clean(raw("app", "users"), "user_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "users"))
-    videos = clean(raw("app", "videos"), "video_id", quarantined_keys(warehouse, "stg_app__rejected_rows", "videos"))
+def app(clean_raw, warehouse):
+    events = clean_raw("app", "events", "event_id")
+    users = clean_raw("app", "users", "user_id")
+    videos = clean_raw("app", "videos", "video_id")
     # sanity: the cleaning reproduces staging's row counts
     assert len(events) == scalar(warehouse, "select count(*) from stg_app__events")
     assert len(users) == scalar(warehouse, "select count(*) from stg_app__users")

@@ -15,13 +15,12 @@ import pytest
 from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
 
 from conftest import scalar
-from test_engagement import clean, quarantined_keys
 
 
 @pytest.fixture(scope="module")
-def lab(raw, warehouse):
+def lab(clean_raw, warehouse):
     def table(name, key):
-        return clean(raw("labeling", name), key, quarantined_keys(warehouse, "stg_labeling__rejected_rows", name))
+        return clean_raw("labeling", name, key)
     subs = table("submissions", "submission_id")
     tasks = table("tasks", "task_id")
     reviews = table("reviews", "review_id")

@@ -12,19 +12,9 @@ RTOL = 1e-9
 
 
 @pytest.fixture(scope="module")
-def clean(raw, warehouse):
-    def _clean(system: str, table: str, pk: str) -> pd.DataFrame:
-        df = raw(system, table)
-        bad = {
-            r[0] for r in warehouse.execute(
-                f"select row_key from stg_{system}__rejected_rows "
-                f"where source_table = '{table}' and rejection_kind = 'quarantined' and row_key is not null"
-            ).fetchall()
-        }
-        df = df[df[pk].notna() & (df[pk].astype(str).str.strip() != "") & ~df[pk].isin(bad)]
-        df = df.sort_values("_loaded_at", kind="stable").drop_duplicates(pk, keep="first")
-        return df.reset_index(drop=True)
-    return _clean
+def clean(clean_raw):
+    """Raw rows as staging keeps them (conftest.clean_raw)."""
+    return clean_raw
 
 
 @pytest.fixture(scope="module")
