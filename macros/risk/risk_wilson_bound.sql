@@ -1,5 +1,7 @@
 {#
-    Wilson score interval bound for a (weighted) proportion, clipped to [0, 1].
+    Wilson score interval bound for a (weighted) proportion, clipped to [0, 1]
+    and to the right side of p (lower <= p <= upper holds exactly; without the
+    clip, rounding leaves a lower bound of ~3e-18 above p = 0).
     p: the point estimate (a weighted share); n: the sample size to use, for a
     weighted sample Kish's effective size (sum w)^2 / sum w^2 (see
     risk_kish_effective_n). side: 'lower' or 'upper'. When p = 0 the upper
@@ -12,7 +14,7 @@
     {%- set sign = '-' if side == 'lower' else '+' -%}
     case
         when {{ n }} is null or {{ n }} <= 0 or {{ p }} is null then null
-        else greatest(0.0, least(1.0,
+        else {{ 'greatest(0.0, least(' ~ p ~ ',' if side == 'lower' else 'least(1.0, greatest(' ~ p ~ ',' }}
             (
                 {{ p }} + {{ z }} * {{ z }} / (2.0 * {{ n }})
                 {{ sign }} {{ z }} * sqrt(
