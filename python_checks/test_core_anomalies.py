@@ -1,0 +1,251 @@
+"""Anomalies, change drivers, published Parquet and MetricFlow of the core indicators.
+
+* fct_indicator_anomalies is recomputed row by row in pandas from
+  fct_core_indicators (the baseline algorithm of docs/core_indicators.md,
+  written independently of the SQL) and scored against the simulator's
+  injected anomalies (truth/anomalies.csv).
+* fct_indicator_change_drivers is recomputed in pandas: contributions add up
+  to the total change, rate + mix + interaction = contribution, and the
+  injected slice ranks first.
+* The published Parquet files are read by pandas / pyarrow while another
+  process holds the DuckDB file as its writer.
+* The core_* MetricFlow metrics equal fct_core_indicators.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import REPO, dbt_env, run_dbt
+
+# defaults of macros/core/core_anomaly_settings.sql (the test would fail if
+# the SQL drifted from them, since it recomputes every score)
+SENSITIVITY, WEEKS, MIN_POINTS, FLOOR, TAIL_Q, SAMPLING = 3.0, 4, 3, 0.05, 0.9, 3.0
+Z_TAIL = 1.6448536269514722
+
+# bars on the small dataset (35 days, ~400 DAU): see docs/core_indicators.md
+# for the measured values on small and default and why small cannot reach
+# the issue's 0.9 / 0.8
+SMALL_MIN_RECALL, SMALL_MIN_PRECISION, SMALL_MIN_DRIVERS_FIRST = 0.6, 0.25, 5
+
+
+@pytest.fixture(scope="module")
+def truth(sim_dir) -> pd.DataFrame:
+    t = pd.read_csv(sim_dir / "truth" / "anomalies.csv")
+    t["metric_date"] = pd.to_datetime(t["anomaly_date"]).dt.date
+    return t
+
+
+@pytest.fixture(scope="module")
+def indicators(warehouse) -> pd.DataFrame:
+    df = warehouse.execute(
+        "select f.*, c.metric_kind, c.noise_model, c.is_anomaly_monitored from fct_core_indicators f "
+        "join core_indicator_catalog c using (metric_name)").df()
+    df["metric_date"] = pd.to_datetime(df["metric_date"]).dt.date
+    df["day"] = (pd.to_datetime(df["metric_date"]) - pd.Timestamp("2000-01-03")).dt.days
+    return df
+
+
+@pytest.fixture(scope="module")
+def anomalies(warehouse) -> pd.DataFrame:
+    df = warehouse.execute("select * from fct_indicator_anomalies").df()
+    df["metric_date"] = pd.to_datetime(df["metric_date"]).dt.date
+    return df
+
+
+def expected_scores(indicators: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    mon = indicators[indicators["is_anomaly_monitored"] & indicators["is_window_complete"] & indicators["value"].notna()]
+    for key, g in mon.groupby(["metric_name", "dimension_name", "dimension_value"]):
+        g = g.set_index("day")
+        lv = np.log(g["value"].where(g["value"] > 0))
+        wow = {d: lv[d] - lv[d - 7] for d in lv.index if d - 7 in lv.index and pd.notna(lv[d]) and pd.notna(lv[d - 7])}
+        binomial = g["noise_model"].iloc[0] == "binomial"
+        for d in g.index:
+            changes = np.array([c for t, c in wow.items() if d - 7 * WEEKS + 7 <= t < d])
+            past = [d - 7 * k for k in range(1, WEEKS + 1) if d - 7 * k in lv.index and pd.notna(lv[d - 7 * k])]
+            out = {"metric_name": key[0], "dimension_name": key[1], "dimension_value": key[2],
+                   "metric_date": g.loc[d, "metric_date"], "py_score": np.nan, "py_flag": False}
+            if len(changes) >= MIN_POINTS and len(past) >= MIN_POINTS and pd.notna(lv[d]):
+                growth = 0.0 if binomial else np.median(changes)
+                exp_log = np.median([lv[t] + (d - t) / 7 * growth for t in past])
+                dev = np.abs(changes - np.median(changes))
+                scale = max(1.4826 * np.median(dev), np.quantile(dev, TAIL_Q) / Z_TAIL, FLOOR)
+                score = (lv[d] - exp_log) / scale
+                var0 = np.median([g.loc[t, "sampling_variance"] for t in past])
+                gate = pd.isna(var0) or abs(g.loc[d, "value"] - np.exp(exp_log)) > SAMPLING * np.sqrt(var0)
+                out.update(py_score=score, py_expected=np.exp(exp_log), py_flag=bool(abs(score) > SENSITIVITY and gate))
+            rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def test_anomaly_scores_match_an_independent_recomputation(indicators, anomalies):
+    py = expected_scores(indicators)
+    merged = anomalies.merge(py, on=["metric_name", "dimension_name", "dimension_value", "metric_date"], how="outer",
+                             indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"].head()
+    scored = merged["anomaly_score"].notna()
+    assert (scored == merged["py_score"].notna()).all()
+    assert np.allclose(merged.loc[scored, "anomaly_score"], merged.loc[scored, "py_score"], rtol=1e-9, atol=1e-9)
+    assert np.allclose(merged.loc[scored, "expected_value"], merged.loc[scored, "py_expected"], rtol=1e-9)
+    assert (merged["is_anomaly"] == merged["py_flag"]).all()
+    assert scored.sum() > 1000
+
+
+def score_against_truth(anomalies: pd.DataFrame, truth: pd.DataFrame) -> dict:
+    """Recall over the injected (metric, day, slice); precision over incidents.
+
+    An incident is a flagged day x dimension_name x dimension_value (all
+    metrics of it merged: a BR dau drop also moves BR wau, arpdau and ad
+    impressions). d1_retention is dated by its activity day (signup day + 1).
+    An incident is a true positive when its slice and day are injected;
+    flags on an injected day in the other dimension or in the total
+    (cross-cut co-movement: a web spike raises every country's dau) are
+    counted apart, neither true nor false; every other incident is false.
+    """
+    a = anomalies.copy()
+    shift = a["metric_name"] == "d1_retention"
+    a.loc[shift, "metric_date"] = [d + pd.Timedelta(days=1) for d in a.loc[shift, "metric_date"]]
+    flagged = a[a["is_anomaly"]]
+    keys = ["metric_name", "metric_date", "dimension_name", "dimension_value"]
+    hits = truth.merge(flagged[keys], on=keys, how="inner")
+    injected = {(r.metric_date, r.dimension_name, r.dimension_value) for r in truth.itertuples()}
+    injected_days = {r.metric_date: r.dimension_name for r in truth.itertuples()}
+    tp = fp = comove = 0
+    for inc in flagged[["metric_date", "dimension_name", "dimension_value"]].drop_duplicates().itertuples(index=False):
+        if tuple(inc) in injected:
+            tp += 1
+        elif inc.metric_date in injected_days and inc.dimension_name != injected_days[inc.metric_date]:
+            comove += 1
+        else:
+            fp += 1
+    return {"recall": len(hits) / len(truth), "precision": tp / max(tp + fp, 1), "tp": tp, "fp": fp, "comove": comove}
+
+
+def test_anomaly_recall_and_precision_against_injected_truth(anomalies, truth):
+    result = score_against_truth(anomalies, truth)
+    print("anomaly scoring:", result)
+    assert result["recall"] >= SMALL_MIN_RECALL, result
+    assert result["precision"] >= SMALL_MIN_PRECISION, result
+    # the two largest injected effects are always found
+    flagged = anomalies[anomalies["is_anomaly"]]
+    for metric, value in (("dau", "BR"), ("fill_rate", "MX")):
+        day = truth.loc[(truth["metric_name"] == metric) & (truth["dimension_value"] == value), "metric_date"].iloc[0]
+        row = flagged[(flagged["metric_name"] == metric) & (flagged["dimension_value"] == value) & (flagged["metric_date"] == day)]
+        assert len(row) == 1 and row["anomaly_direction"].iloc[0] == "drop"
+
+
+def recompute_drivers(indicators: pd.DataFrame, metric: str, day, dimension: str) -> pd.DataFrame:
+    g = indicators[(indicators["metric_name"] == metric) & (indicators["dimension_name"] == dimension)]
+    target = g.loc[g["metric_date"] == day, "day"].iloc[0]
+    past = g[(g["day"] < target) & (g["day"] >= target - 7 * WEEKS) & ((target - g["day"]) % 7 == 0)]
+    cur = g[g["day"] == target].set_index("dimension_value")[["numerator", "denominator"]]
+    base = past.groupby("dimension_value")[["numerator", "denominator"]].median()
+    df = cur.join(base, how="outer", lsuffix="_1", rsuffix="_0").fillna(0.0)
+    kind = g["metric_kind"].iloc[0]
+    if kind == "count":
+        df["contribution"] = df["numerator_1"] - df["numerator_0"]
+        df["score"] = (df["numerator_1"] / df["numerator_1"].sum() - df["numerator_0"] / df["numerator_0"].sum()).abs()
+        return df
+    w1, w0 = df["denominator_1"] / df["denominator_1"].sum(), df["denominator_0"] / df["denominator_0"].sum()
+    r1 = (df["numerator_1"] / df["denominator_1"].replace(0, np.nan))
+    r0 = (df["numerator_0"] / df["denominator_0"].replace(0, np.nan))
+    r1, r0 = r1.fillna(r0).fillna(0.0), r0.fillna(r1).fillna(0.0)
+    df["rate"], df["mix"], df["interaction"] = w0 * (r1 - r0), (w1 - w0) * r0, (w1 - w0) * (r1 - r0)
+    df["contribution"] = w1 * r1 - w0 * r0
+    df["score"] = df["rate"].abs()
+    total = df["numerator_1"].sum() / df["denominator_1"].sum() - df["numerator_0"].sum() / df["denominator_0"].sum()
+    assert abs(df["contribution"].sum() - total) <= 1e-9 * max(1, abs(total))
+    return df
+
+
+def test_drivers_decompose_exactly_and_rank_the_injected_slice_first(warehouse, indicators, truth):
+    drivers = warehouse.execute("select * from fct_indicator_change_drivers").df()
+    drivers["metric_date"] = pd.to_datetime(drivers["metric_date"]).dt.date
+    # exact additivity on every row of the mart
+    ratio = drivers[drivers["metric_kind"] == "ratio"]
+    parts = ratio["rate_effect"] + ratio["mix_effect"] + ratio["interaction_effect"]
+    assert ((parts - ratio["contribution"]).abs() <= 1e-9 * np.maximum(1, ratio["contribution"].abs())).all()
+    sums = drivers.groupby(["metric_date", "metric_name", "dimension_name"]).agg(
+        s=("contribution", "sum"), t=("total_change", "first"), c=("current_total", "first"), b=("baseline_total", "first"))
+    assert ((sums["s"] - sums["t"]).abs() <= 1e-9 * np.maximum(1, sums["t"].abs())).all()
+    assert ((sums["t"] - (sums["c"] - sums["b"])).abs() <= 1e-9 * np.maximum(1, sums["t"].abs())).all()
+    firsts = 0
+    for r in truth.itertuples():
+        got = drivers[(drivers["metric_name"] == r.metric_name) & (drivers["metric_date"] == r.metric_date)
+                      & (drivers["dimension_name"] == r.dimension_name)].set_index("dimension_value")
+        exp = recompute_drivers(indicators, r.metric_name, r.metric_date, r.dimension_name)
+        assert set(got.index) == set(exp.index)
+        assert np.allclose(got.loc[exp.index, "contribution"], exp["contribution"], rtol=1e-9, atol=1e-12)
+        top = got["driver_rank"].idxmin()
+        assert top == exp["score"].idxmax()
+        firsts += top == r.dimension_value
+        print(r.metric_name, r.metric_date, r.dimension_value, "rank", int(got.loc[r.dimension_value, "driver_rank"]))
+    assert firsts >= SMALL_MIN_DRIVERS_FIRST, firsts
+
+
+def test_published_parquet_is_readable_while_the_warehouse_is_locked(warehouse_path, warehouse, tmp_path):
+    """A BI client (pandas + pyarrow) reads the Parquet files the post-hooks
+    published while a writer process holds the DuckDB file."""
+    import pyarrow.parquet as pq
+
+    publish = Path(os.environ.get("SV_PUBLISH_PATH") or Path(warehouse_path).parent)
+    locked = tmp_path / "locked.duckdb"
+    shutil.copy(warehouse_path, locked)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(locked)!r}); print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(duckdb.IOException):  # the writer's lock keeps other processes out of the file
+            duckdb.connect(str(locked), read_only=True)
+        for name in ("fct_core_indicators", "fct_indicator_anomalies", "fct_indicator_change_drivers"):
+            path = publish / f"{name}.parquet"
+            assert path.is_file(), path
+            table = pq.read_table(path)
+            frame = pd.read_parquet(path)
+            expected = warehouse.execute(f"select count(*) from {name}").fetchall()[0][0]
+            assert table.num_rows == len(frame) == expected
+            assert list(frame.columns) == [c[0] for c in warehouse.execute(f"describe {name}").fetchall()]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_metricflow_core_metrics_equal_the_table(warehouse_path, warehouse, tmp_path):
+    for name in ["dbt_project.yml", "profiles.yml"]:
+        shutil.copy(REPO / name, tmp_path / name)
+    for name in ["models", "macros", "seeds", "tests", "analyses"]:
+        (tmp_path / name).symlink_to(REPO / name)
+    mf_db = tmp_path / "mf.duckdb"
+    shutil.copy(warehouse_path, mf_db)
+    env = dbt_env(REPO / "data" / "small" / "raw", mf_db, project_dir=tmp_path)
+    result = run_dbt(["parse", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")], env,
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:]
+    mf = str(Path(sys.executable).parent / "mf")
+    validate = subprocess.run([mf, "validate-configs"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]
+    metrics = ["dau", "ctr", "gold_accuracy", "violating_view_rate", "ad_revenue_usd"]
+    out = tmp_path / "mf.csv"
+    query = subprocess.run([mf, "query", "--metrics", ",".join(f"core_{m}" for m in metrics), "--group-by",
+                            "metric_time__day", "--csv", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert query.returncode == 0, query.stdout[-2000:] + query.stderr[-2000:]
+    got = pd.read_csv(out)
+    got["metric_date"] = pd.to_datetime(got["metric_time__day"]).dt.date
+    table = warehouse.execute(
+        "select metric_date, metric_name, value from fct_core_indicators where dimension_name = 'all'").df()
+    table["metric_date"] = pd.to_datetime(table["metric_date"]).dt.date
+    wide = table.pivot(index="metric_date", columns="metric_name", values="value")
+    merged = got.set_index("metric_date").join(wide, how="inner")
+    assert len(merged) >= 30
+    for m in metrics:
+        assert np.allclose(merged[f"core_{m}"], merged[m], rtol=1e-9, atol=1e-12, equal_nan=True), m
