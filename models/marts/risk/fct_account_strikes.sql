@@ -57,7 +57,7 @@ final as (
         action_reason,
         cast(strike_number as {{ dbt.type_bigint() }}) as strike_number,
         previous_account_action,
-        cast({{ risk_hours_between('previous_acted_at', 'acted_at') }} as double) as hours_since_previous_action,
+        cast({{ seconds_between('previous_acted_at', 'acted_at') }} / 3600.0 as double) as hours_since_previous_action,
         coalesce(action_severity_rank > previous_severity_rank, false) as is_escalation,
         coalesce(previous_account_action, 'none') || '>' || account_action as ladder_step
     from with_previous

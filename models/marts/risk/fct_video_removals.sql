@@ -59,10 +59,10 @@ measured as (
         removals.first_reported_at,
         removals.decided_at as removed_at,
         removals.decided_date as removed_date,
-        {{ risk_hours_between('removals.published_at', 'removals.decided_at') }} as hours_publish_to_removal,
+        {{ seconds_between('removals.published_at', 'removals.decided_at') }} / 3600.0 as hours_publish_to_removal,
         case
             when removals.first_reported_at <= removals.decided_at
-                then {{ risk_hours_between('removals.first_reported_at', 'removals.decided_at') }}
+                then {{ seconds_between('removals.first_reported_at', 'removals.decided_at') }} / 3600.0
         end as hours_report_to_removal,
         coalesce(views_before.views_before_removal, 0) as views_before_removal,
         views_before.first_viewed_at
