@@ -222,7 +222,7 @@ scored as (
         growth.weekly_log_growth,
         greatest(
             1.4826 * spread.median_absolute_deviation,
-            spread.tail_deviation / {{ core_normal_two_sided_quantile(tail_quantile) }},
+            spread.tail_deviation / {{ normal_quantile('(1.0e0 + ' ~ tail_quantile ~ ') / 2.0e0') }},
             {{ core_anomaly_setting('anomaly_scale_floor') }}
         ) as scale
     from monitored
