@@ -106,10 +106,15 @@ final as (
         || ' ' || flagged.anomaly_direction
         || ' (' || flagged.change_assessment || '): '
         || cast(round(flagged.value, 4) as string)
+        -- money indicators are scored on winsorised revenue: show both
+        || case
+            when flagged.detection_value = flagged.value then ''
+            else ' (winsorised ' || cast(round(flagged.detection_value, 4) as string) || ')'
+        end
         || ' vs expected ' || cast(round(flagged.expected_value, 4) as string)
         || ' ('
-        || case when flagged.value >= flagged.expected_value then '+' else '' end
-        || cast(round(100 * (flagged.value / nullif(flagged.expected_value, 0) - 1), 1) as string)
+        || case when flagged.detection_value >= flagged.expected_value then '+' else '' end
+        || cast(round(100 * (flagged.detection_value / nullif(flagged.expected_value, 0) - 1), 1) as string)
         || '%, score ' || cast(round(flagged.anomaly_score, 1) as string) || ')'
         || ' | owner ' || indicator_catalog.owner
         || ' | top drivers by country: ' || coalesce(by_country.drivers, 'n/a')

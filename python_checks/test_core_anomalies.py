@@ -3,7 +3,9 @@
 * fct_indicator_anomalies is recomputed row by row in pandas from
   fct_core_indicators (the baseline algorithm of docs/core_indicators.md,
   written independently of the SQL) and scored against the simulator's
-  injected anomalies (truth/anomalies.csv).
+  injected anomalies (truth/anomalies.csv): on the small dataset of the rest
+  of the suite, and on the default preset (56 days, 20k users) built here up
+  to fct_indicator_anomalies, where the issue's bar applies.
 * fct_indicator_change_drivers is recomputed in pandas: contributions add up
   to the total change, rate + mix + interaction = contribution, and the
   injected slice ranks first.
@@ -28,25 +30,25 @@ from conftest import REPO, dbt_env, run_dbt
 
 # defaults of macros/core/core_anomaly_settings.sql (the test would fail if
 # the SQL drifted from them, since it recomputes every score)
-SENSITIVITY, WEEKS, MIN_POINTS, FLOOR, TAIL_Q, SAMPLING = 3.0, 4, 3, 0.05, 0.9, 3.0
+SENSITIVITY, WEEKS, MIN_POINTS, FLOOR, TAIL_Q, SAMPLING = 4.0, 4, 3, 0.05, 0.9, 4.0
 Z_TAIL = 1.6448536269514722
 
-# bars on the small dataset (35 days, ~400 DAU): see docs/core_indicators.md
-# for the measured values on small and default and why small cannot reach
-# the issue's 0.9 / 0.8
-SMALL_MIN_RECALL, SMALL_MIN_PRECISION, SMALL_MIN_DRIVERS_FIRST = 0.6, 0.25, 5
+# the issue's bar, on the default dataset
+DEFAULT_MIN_RECALL, DEFAULT_MIN_PRECISION = 0.9, 0.8
+# the small dataset (35 days, ~400 DAU) has too little history and volume for
+# that recall (docs/core_indicators.md): there the flags it raises must be
+# right and the two largest injected effects found
+SMALL_MIN_PRECISION, SMALL_MIN_DRIVERS_FIRST = 0.8, 5
 
 
-@pytest.fixture(scope="module")
-def truth(sim_dir) -> pd.DataFrame:
-    t = pd.read_csv(sim_dir / "truth" / "anomalies.csv")
+def load_truth(data_dir: Path) -> pd.DataFrame:
+    t = pd.read_csv(data_dir / "truth" / "anomalies.csv")
     t["metric_date"] = pd.to_datetime(t["anomaly_date"]).dt.date
     return t
 
 
-@pytest.fixture(scope="module")
-def indicators(warehouse) -> pd.DataFrame:
-    df = warehouse.execute(
+def load_indicators(con) -> pd.DataFrame:
+    df = con.execute(
         "select f.*, c.metric_kind, c.noise_model, c.is_anomaly_monitored from fct_core_indicators f "
         "join core_indicator_catalog c using (metric_name)").df()
     df["metric_date"] = pd.to_datetime(df["metric_date"]).dt.date
@@ -54,19 +56,53 @@ def indicators(warehouse) -> pd.DataFrame:
     return df
 
 
-@pytest.fixture(scope="module")
-def anomalies(warehouse) -> pd.DataFrame:
-    df = warehouse.execute("select * from fct_indicator_anomalies").df()
+def load_table(con, name: str) -> pd.DataFrame:
+    df = con.execute(f"select * from {name}").df()
     df["metric_date"] = pd.to_datetime(df["metric_date"]).dt.date
     return df
 
 
+@pytest.fixture(scope="module")
+def truth(sim_dir) -> pd.DataFrame:
+    return load_truth(sim_dir)
+
+
+@pytest.fixture(scope="module")
+def indicators(warehouse) -> pd.DataFrame:
+    return load_indicators(warehouse)
+
+
+@pytest.fixture(scope="module")
+def anomalies(warehouse) -> pd.DataFrame:
+    return load_table(warehouse, "fct_indicator_anomalies")
+
+
+@pytest.fixture(scope="module")
+def default_build(tmp_path_factory):
+    """The default preset (56 days, 20k users, seed 42) simulated and built
+    up to fct_indicator_anomalies (models and seeds only: the data tests run
+    on the small build). Yields (data folder, read-only connection)."""
+    out = tmp_path_factory.mktemp("default")
+    subprocess.run([sys.executable, "-m", "simulator", "--out", str(out), "--preset", "default", "--seed", "42"],
+                   cwd=REPO, check=True, capture_output=True, text=True)
+    env = dbt_env(out / "raw", out / "warehouse.duckdb")
+    env["SV_PUBLISH_PATH"] = str(out)
+    result = run_dbt(["build", "--select", "+fct_indicator_change_drivers", "+fct_indicator_anomalies",
+                      "--resource-type", "model", "--resource-type", "seed",
+                      "--target-path", str(out / "target"), "--log-path", str(out / "logs")], env)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    yield out, con
+    con.close()
+
+
 def expected_scores(indicators: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    mon = indicators[indicators["is_anomaly_monitored"] & indicators["is_window_complete"] & indicators["value"].notna()]
+    mon = indicators[indicators["is_anomaly_monitored"] & indicators["is_window_complete"]
+                     & indicators["detection_value"].notna()]
     for key, g in mon.groupby(["metric_name", "dimension_name", "dimension_value"]):
         g = g.set_index("day")
-        lv = np.log(g["value"].where(g["value"] > 0))
+        lv = np.log(g["detection_value"].where(g["detection_value"] > 0))
         wow = {d: lv[d] - lv[d - 7] for d in lv.index if d - 7 in lv.index and pd.notna(lv[d]) and pd.notna(lv[d - 7])}
         binomial = g["noise_model"].iloc[0] == "binomial"
         for d in g.index:
@@ -81,13 +117,13 @@ def expected_scores(indicators: pd.DataFrame) -> pd.DataFrame:
                 scale = max(1.4826 * np.median(dev), np.quantile(dev, TAIL_Q) / Z_TAIL, FLOOR)
                 score = (lv[d] - exp_log) / scale
                 var0 = np.median([g.loc[t, "sampling_variance"] for t in past])
-                gate = pd.isna(var0) or abs(g.loc[d, "value"] - np.exp(exp_log)) > SAMPLING * np.sqrt(var0)
+                gate = pd.isna(var0) or abs(g.loc[d, "detection_value"] - np.exp(exp_log)) > SAMPLING * np.sqrt(var0)
                 out.update(py_score=score, py_expected=np.exp(exp_log), py_flag=bool(abs(score) > SENSITIVITY and gate))
             rows.append(out)
     return pd.DataFrame(rows)
 
 
-def test_anomaly_scores_match_an_independent_recomputation(indicators, anomalies):
+def assert_scores_match(indicators: pd.DataFrame, anomalies: pd.DataFrame) -> None:
     py = expected_scores(indicators)
     merged = anomalies.merge(py, on=["metric_name", "dimension_name", "dimension_value", "metric_date"], how="outer",
                              indicator=True)
@@ -98,6 +134,10 @@ def test_anomaly_scores_match_an_independent_recomputation(indicators, anomalies
     assert np.allclose(merged.loc[scored, "expected_value"], merged.loc[scored, "py_expected"], rtol=1e-9)
     assert (merged["is_anomaly"] == merged["py_flag"]).all()
     assert scored.sum() > 1000
+
+
+def test_anomaly_scores_match_an_independent_recomputation(indicators, anomalies):
+    assert_scores_match(indicators, anomalies)
 
 
 def score_against_truth(anomalies: pd.DataFrame, truth: pd.DataFrame) -> dict:
@@ -130,10 +170,9 @@ def score_against_truth(anomalies: pd.DataFrame, truth: pd.DataFrame) -> dict:
     return {"recall": len(hits) / len(truth), "precision": tp / max(tp + fp, 1), "tp": tp, "fp": fp, "comove": comove}
 
 
-def test_anomaly_recall_and_precision_against_injected_truth(anomalies, truth):
+def test_anomaly_precision_on_the_small_dataset(anomalies, truth):
     result = score_against_truth(anomalies, truth)
-    print("anomaly scoring:", result)
-    assert result["recall"] >= SMALL_MIN_RECALL, result
+    print("anomaly scoring (small):", result)
     assert result["precision"] >= SMALL_MIN_PRECISION, result
     # the two largest injected effects are always found
     flagged = anomalies[anomalies["is_anomaly"]]
@@ -146,30 +185,39 @@ def test_anomaly_recall_and_precision_against_injected_truth(anomalies, truth):
 def recompute_drivers(indicators: pd.DataFrame, metric: str, day, dimension: str) -> pd.DataFrame:
     g = indicators[(indicators["metric_name"] == metric) & (indicators["dimension_name"] == dimension)]
     target = g.loc[g["metric_date"] == day, "day"].iloc[0]
+    g = g.assign(detection=(g["detection_value"] * g["denominator"]).fillna(g["numerator"]))
+    cols = ["numerator", "denominator", "detection"]
+    cur = g[g["day"] == target].set_index("dimension_value")[cols]
     past = g[(g["day"] < target) & (g["day"] >= target - 7 * WEEKS) & ((target - g["day"]) % 7 == 0)]
-    cur = g[g["day"] == target].set_index("dimension_value")[["numerator", "denominator"]]
-    base = past.groupby("dimension_value")[["numerator", "denominator"]].median()
+    base = past.groupby("dimension_value")[cols].median()
     df = cur.join(base, how="outer", lsuffix="_1", rsuffix="_0").fillna(0.0)
     kind = g["metric_kind"].iloc[0]
+    # the ranking score reads the detection series (winsorised revenue), the
+    # contributions the reported value
     if kind == "count":
         df["contribution"] = df["numerator_1"] - df["numerator_0"]
-        df["score"] = (df["numerator_1"] / df["numerator_1"].sum() - df["numerator_0"] / df["numerator_0"].sum()).abs()
+        df["score"] = (df["detection_1"] / df["detection_1"].sum() - df["detection_0"] / df["detection_0"].sum()).abs()
         return df
     w1, w0 = df["denominator_1"] / df["denominator_1"].sum(), df["denominator_0"] / df["denominator_0"].sum()
-    r1 = (df["numerator_1"] / df["denominator_1"].replace(0, np.nan))
-    r0 = (df["numerator_0"] / df["denominator_0"].replace(0, np.nan))
-    r1, r0 = r1.fillna(r0).fillna(0.0), r0.fillna(r1).fillna(0.0)
+
+    def rates(num: str) -> tuple[pd.Series, pd.Series]:
+        r1 = df[f"{num}_1"] / df["denominator_1"].replace(0, np.nan)
+        r0 = df[f"{num}_0"] / df["denominator_0"].replace(0, np.nan)
+        return r1.fillna(r0).fillna(0.0), r0.fillna(r1).fillna(0.0)
+
+    r1, r0 = rates("numerator")
     df["rate"], df["mix"], df["interaction"] = w0 * (r1 - r0), (w1 - w0) * r0, (w1 - w0) * (r1 - r0)
     df["contribution"] = w1 * r1 - w0 * r0
-    df["score"] = df["rate"].abs()
+    d1, d0 = rates("detection")
+    df["score"] = (w0 * (d1 - d0)).abs()
     total = df["numerator_1"].sum() / df["denominator_1"].sum() - df["numerator_0"].sum() / df["denominator_0"].sum()
     assert abs(df["contribution"].sum() - total) <= 1e-9 * max(1, abs(total))
     return df
 
 
-def test_drivers_decompose_exactly_and_rank_the_injected_slice_first(warehouse, indicators, truth):
-    drivers = warehouse.execute("select * from fct_indicator_change_drivers").df()
-    drivers["metric_date"] = pd.to_datetime(drivers["metric_date"]).dt.date
+def drivers_ranked_first(drivers: pd.DataFrame, indicators: pd.DataFrame, truth: pd.DataFrame) -> int:
+    """Checks the mart's drivers against a pandas recomputation; returns how
+    many injected anomalies have their injected slice ranked first."""
     # exact additivity on every row of the mart
     ratio = drivers[drivers["metric_kind"] == "ratio"]
     parts = ratio["rate_effect"] + ratio["mix_effect"] + ratio["interaction_effect"]
@@ -189,7 +237,29 @@ def test_drivers_decompose_exactly_and_rank_the_injected_slice_first(warehouse, 
         assert top == exp["score"].idxmax()
         firsts += top == r.dimension_value
         print(r.metric_name, r.metric_date, r.dimension_value, "rank", int(got.loc[r.dimension_value, "driver_rank"]))
+    return firsts
+
+
+def test_drivers_decompose_exactly_and_rank_the_injected_slice_first(warehouse, indicators, truth):
+    firsts = drivers_ranked_first(load_table(warehouse, "fct_indicator_change_drivers"), indicators, truth)
     assert firsts >= SMALL_MIN_DRIVERS_FIRST, firsts
+
+
+def test_default_dataset_meets_the_detection_and_driver_bars(default_build):
+    """The issue's bar on the default dataset: recall >= 0.9 and precision
+    >= 0.8 against the injected anomalies, every injected slice ranked first
+    among the drivers, and the SQL scores equal the pandas recomputation."""
+    data_dir, con = default_build
+    truth = load_truth(data_dir)
+    indicators = load_indicators(con)
+    anomalies = load_table(con, "fct_indicator_anomalies")
+    assert_scores_match(indicators, anomalies)
+    result = score_against_truth(anomalies, truth)
+    print("anomaly scoring (default):", result)
+    assert result["recall"] >= DEFAULT_MIN_RECALL, result
+    assert result["precision"] >= DEFAULT_MIN_PRECISION, result
+    firsts = drivers_ranked_first(load_table(con, "fct_indicator_change_drivers"), indicators, truth)
+    assert firsts == len(truth), firsts
 
 
 def test_published_parquet_is_readable_while_the_warehouse_is_locked(warehouse_path, warehouse, tmp_path):

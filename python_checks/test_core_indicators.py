@@ -264,3 +264,31 @@ def test_creator_and_risk_indicators(indicators, clean_raw):
     for metric, exp in cases.items():
         exp = exp[["metric_date", "numerator", "denominator"]].assign(dimension_name="all", dimension_value="all")
         compare(indicators, metric, exp, counts_exact=metric != "violating_view_rate")
+
+
+def test_detection_value_is_value_except_winsorised_revenue(indicators, ads, app):
+    """Anomaly detection scores detection_value: the value itself, except for
+    ad_revenue_usd / arpdau / ecpm_usd, whose numerator caps every billed
+    event at that day's 99th percentile of billed-event revenue (numpy's
+    linear quantile = SQL percentile_cont)."""
+    requests, impressions, clicks, conversions = ads
+    money = {"ad_revenue_usd", "arpdau", "ecpm_usd"}
+    other = indicators[~indicators["metric_name"].isin(money)]
+    same = (other["detection_value"] == other["value"]) | (other["detection_value"].isna() & other["value"].isna())
+    assert same.all(), other[~same].head()
+    rows = pd.concat([frame[["metric_date", "country", "platform", "revenue_micros"]]
+                      for frame in (impressions, clicks, conversions)], ignore_index=True)
+    rows["usd"] = rows["revenue_micros"].fillna(0) / 1e6
+    caps = rows[rows["usd"] > 0].groupby("metric_date")["usd"].quantile(0.99, interpolation="linear")
+    rows["capped"] = np.minimum(rows["usd"], rows["metric_date"].map(caps).fillna(np.inf))
+    capped = sliced(rows, "metric_date", lambda g: g["capped"].sum().rename("capped").to_frame())
+    key = ["metric_date", "dimension_name", "dimension_value"]
+    for metric, scale in (("ad_revenue_usd", 1.0), ("arpdau", 1.0), ("ecpm_usd", 1000.0)):
+        got = indicators[indicators["metric_name"] == metric].merge(capped, on=key, how="left")
+        expected = scale * got["capped"].fillna(0.0) / got["denominator"].replace(0, np.nan)
+        ok = np.isclose(got["detection_value"], expected, rtol=1e-9, atol=1e-12) | (
+            got["detection_value"].isna() & expected.isna())
+        assert ok.all(), (metric, got[~ok].head())
+        # winsorising only ever lowers revenue, and it does bite somewhere
+        assert (got["detection_value"] <= got["value"] * (1 + 1e-12) + 1e-12).all()
+        assert (got["detection_value"] < got["value"] * (1 - 1e-6)).any(), metric

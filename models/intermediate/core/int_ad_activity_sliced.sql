@@ -3,14 +3,49 @@
 -- platform. fct_ad_funnel_daily has no platform cut, so the slices are summed
 -- here from the monetization domain's additive event rows
 -- (int_ad_activity_unioned); no measure is recomputed. Users without a
--- staged users row fall in the slice value 'unknown'. The sum of squared
--- revenue per billed event is the compound-Poisson sampling variance of the
--- revenue total, which anomaly detection uses as a noise floor.
+-- staged users row fall in the slice value 'unknown'.
+-- Revenue per slice-day is a compound-Poisson sum dominated by rare CPA
+-- conversions (one conversion can be worth 2,000 impressions), so anomaly
+-- detection scores a winsorised copy: each billed event's revenue capped at
+-- that day's anomaly_revenue_winsor_quantile (default 0.99) of billed-event
+-- revenue over all slices. The cap uses that day's events only, so a day's
+-- row never depends on other days (incremental rebuilds stay exact). The sum
+-- of squared capped revenue is its compound-Poisson sampling variance.
+{% set winsor_quantile = core_anomaly_setting('anomaly_revenue_winsor_quantile') %}
 with
 
 activity as (
 
-    select * from {{ ref('int_ad_activity_unioned') }}
+    select
+        *,
+        cast(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros as double)
+        / 1000000 as revenue_usd
+    from {{ ref('int_ad_activity_unioned') }}
+
+),
+
+daily_revenue_cap as (
+
+    select
+        activity_date,
+        percentile_cont({{ winsor_quantile }}) within group (order by revenue_usd) as revenue_cap_usd
+    from activity
+    where revenue_usd > 0
+    group by activity_date
+
+),
+
+capped as (
+
+    select
+        activity.*,
+        case
+            when activity.revenue_usd > daily_revenue_cap.revenue_cap_usd then daily_revenue_cap.revenue_cap_usd
+            else activity.revenue_usd
+        end as winsorised_revenue_usd
+    from activity
+    left join daily_revenue_cap
+        on activity.activity_date = daily_revenue_cap.activity_date
 
 ),
 
@@ -30,9 +65,8 @@ sliced as (
             impressions,
             clicks,
             impression_revenue_micros + click_revenue_micros + conversion_revenue_micros as revenue_micros,
-            cast(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros as double)
-            / 1000000 as revenue_usd
-        from activity
+            winsorised_revenue_usd
+        from capped
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -49,7 +83,8 @@ final as (
         cast(sum(impressions) as {{ dbt.type_bigint() }}) as ad_impressions,
         cast(sum(clicks) as {{ dbt.type_bigint() }}) as ad_clicks,
         cast(sum(revenue_micros) as double) / 1000000 as ad_revenue_usd,
-        sum(revenue_usd * revenue_usd) as ad_revenue_usd_squared
+        coalesce(sum(winsorised_revenue_usd), 0) as ad_revenue_winsorised_usd,
+        coalesce(sum(winsorised_revenue_usd * winsorised_revenue_usd), 0) as ad_revenue_winsorised_usd_squared
     from sliced
     group by
         activity_date,

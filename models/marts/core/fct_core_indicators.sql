@@ -9,7 +9,10 @@
 -- noise_model says how the sampling variance of a value is approximated:
 -- poisson (a count: variance = count), binomial (a proportion: p(1-p)/n),
 -- compound (money: sum of squared event amounts / denominator^2; 'squared'
--- below names that sum) or none.
+-- below names that sum) or none. detection_value is what anomaly detection
+-- scores: value itself, except where 'detection_numerator' names a
+-- winsorised numerator (heavy-tailed ad revenue, see int_ad_activity_sliced);
+-- sampling_variance is the variance of detection_value.
 {% set indicators = [
     {'domain': 'engagement', 'source': 'engagement', 'name': 'dau', 'numerator': 'dau'},
     {'domain': 'engagement', 'source': 'engagement', 'name': 'wau', 'numerator': 'wau',
@@ -27,16 +30,18 @@
      'numerator': 'completed_views', 'denominator': 'video_views'},
     {'domain': 'monetization', 'source': 'ads', 'name': 'ad_impressions', 'numerator': 'ad_impressions'},
     {'domain': 'monetization', 'source': 'ads', 'name': 'ad_revenue_usd', 'numerator': 'ad_revenue_usd',
-     'squared': 'ad_revenue_usd_squared'},
+     'detection_numerator': 'ad_revenue_winsorised_usd', 'squared': 'ad_revenue_winsorised_usd_squared'},
     {'domain': 'monetization', 'source': 'ads', 'name': 'ctr',
      'numerator': 'ad_clicks', 'denominator': 'ad_impressions'},
     {'domain': 'monetization', 'source': 'ads', 'name': 'fill_rate',
      'numerator': 'filled_requests', 'denominator': 'ad_requests'},
     {'domain': 'monetization', 'source': 'ads', 'name': 'ecpm_usd', 'all_only': true,
-     'squared': '1000000 * ad_revenue_usd_squared',
-     'numerator': '1000 * ad_revenue_usd', 'denominator': 'ad_impressions'},
+     'numerator': '1000 * ad_revenue_usd', 'denominator': 'ad_impressions',
+     'detection_numerator': '1000 * ad_revenue_winsorised_usd',
+     'squared': '1000000 * ad_revenue_winsorised_usd_squared'},
     {'domain': 'monetization', 'source': 'ad_segments', 'name': 'arpdau',
-     'numerator': 'ad_revenue_usd', 'denominator': 'daily_active_users', 'squared': 'ad_revenue_usd_squared'},
+     'numerator': 'ad_revenue_usd', 'denominator': 'daily_active_users',
+     'detection_numerator': 'ad_revenue_winsorised_usd', 'squared': 'ad_revenue_winsorised_usd_squared'},
     {'domain': 'labeling', 'source': 'labeling', 'name': 'active_labelers', 'numerator': 'active_labelers'},
     {'domain': 'labeling', 'source': 'labeling', 'name': 'gold_accuracy',
      'numerator': 'gold_correct_submissions', 'denominator': 'gold_submissions'},
@@ -120,22 +125,24 @@ ads as (
         ad_impressions,
         ad_clicks,
         ad_revenue_usd,
-        ad_revenue_usd_squared
+        ad_revenue_winsorised_usd,
+        ad_revenue_winsorised_usd_squared
     from ad_activity
 
 ),
 
 ad_segments as (
 
-    -- arpdau's revenue and dau come from the segment mart; only the sum of
-    -- squared event revenue (its sampling variance) from the sliced events
+    -- arpdau's revenue and dau come from the segment mart; only the
+    -- winsorised revenue anomaly detection scores from the sliced events
     select
         ad_revenue_segments.activity_date as metric_date,
         ad_revenue_segments.segment_name as dimension_name,
         ad_revenue_segments.segment_value as dimension_value,
         ad_revenue_segments.daily_active_users,
         ad_revenue_segments.ad_revenue_usd,
-        coalesce(ad_activity.ad_revenue_usd_squared, 0) as ad_revenue_usd_squared
+        coalesce(ad_activity.ad_revenue_winsorised_usd, 0) as ad_revenue_winsorised_usd,
+        coalesce(ad_activity.ad_revenue_winsorised_usd_squared, 0) as ad_revenue_winsorised_usd_squared
     from ad_revenue_segments
     left join ad_activity
         on
@@ -191,6 +198,7 @@ unpivoted as (
             cast(dimension_value as string) as dimension_value,
             cast({{ indicator.numerator }} as double) as numerator,
             cast({{ indicator.get('denominator', '1') }} as double) as denominator,
+            cast({{ indicator.get('detection_numerator', indicator.numerator) }} as double) as detection_numerator,
             {{ indicator.get('complete', 'true') }} as is_window_complete,
             {% if indicator.squared is defined -%}
                 cast({{ indicator.squared }} as double)
@@ -219,6 +227,7 @@ final as (
         -- value is the contract's column name (public_marts.md section 4)
         unpivoted.numerator / nullif(unpivoted.denominator, 0) as value,  -- noqa: RF04
         cast(unpivoted.is_window_complete as boolean) as is_window_complete,
+        unpivoted.detection_numerator / nullif(unpivoted.denominator, 0) as detection_value,
         case indicator_catalog.noise_model
             when 'poisson' then unpivoted.numerator
             when 'binomial'

@@ -1,6 +1,8 @@
 -- One row per monitored indicator x dimension value x day: the expected
 -- value from a seasonal, trend-adjusted, robust baseline, bounds, a score
--- and an anomaly flag (docs/core_indicators.md).
+-- and an anomaly flag (docs/core_indicators.md). The series scored is
+-- fct_core_indicators.detection_value (value itself, winsorised revenue for
+-- the heavy-tailed money indicators); 'value' below means that series.
 --   * log scale: the indicators move multiplicatively (growth, weekday).
 --   * weekly growth g = median of the week-over-week log changes inside the
 --     trailing training window (var anomaly_training_weeks, default 4).
@@ -16,7 +18,8 @@
 --     the training points: Poisson / binomial / compound Poisson, when known).
 -- Vars (defaults in macros/core/core_anomaly_settings.sql): anomaly_sensitivity,
 -- anomaly_training_weeks, anomaly_min_training_points, anomaly_scale_floor,
--- anomaly_tail_quantile, anomaly_sampling_sensitivity.
+-- anomaly_tail_quantile, anomaly_sampling_sensitivity (and
+-- anomaly_revenue_winsor_quantile, applied in int_ad_activity_sliced).
 {% set weeks = core_anomaly_setting('anomaly_training_weeks') %}
 {% set tail_quantile = core_anomaly_setting('anomaly_tail_quantile') %}
 with
@@ -42,18 +45,19 @@ monitored as (
         indicators.dimension_name,
         indicators.dimension_value,
         indicators.value,
+        indicators.detection_value,
         indicators.sampling_variance,
         indicator_catalog.direction,
         indicator_catalog.noise_model,
         {{ days_between("cast('2000-01-03' as date)", 'indicators.metric_date') }} as day_number,
-        case when indicators.value > 0 then ln(indicators.value) end as log_value
+        case when indicators.detection_value > 0 then ln(indicators.detection_value) end as log_value
     from indicators
     inner join indicator_catalog
         on indicators.metric_name = indicator_catalog.metric_name
     where
         indicator_catalog.is_anomaly_monitored
         and indicators.is_window_complete
-        and indicators.value is not null
+        and indicators.detection_value is not null
 
 ),
 
@@ -215,6 +219,7 @@ scored as (
         monitored.dimension_value,
         monitored.direction,
         monitored.value,
+        monitored.detection_value,
         monitored.log_value,
         baseline.baseline_sampling_variance,
         baseline.expected_log_value,
@@ -269,6 +274,7 @@ final as (
         dimension_name,
         dimension_value,
         value,
+        detection_value,
         expected_value,
         exp(expected_log_value - {{ core_anomaly_setting('anomaly_sensitivity') }} * scale) as lower_bound,
         exp(expected_log_value + {{ core_anomaly_setting('anomaly_sensitivity') }} * scale) as upper_bound,
@@ -282,7 +288,7 @@ final as (
             and abs(anomaly_score) > {{ core_anomaly_setting('anomaly_sensitivity') }}
             and (
                 baseline_sampling_variance is null
-                or abs(value - expected_value)
+                or abs(detection_value - expected_value)
                 > {{ core_anomaly_setting('anomaly_sampling_sensitivity') }} * sqrt(baseline_sampling_variance)
             ),
             false

@@ -18,6 +18,10 @@
 -- contribution change: growth common to all values does not rank), for a
 -- ratio the absolute rate effect (the value's own rate change at its
 -- baseline weight; a mix shift alone does not rank). Rank 1 is the driver.
+-- The score reads the series anomaly detection scores (detection_value:
+-- winsorised revenue for the money indicators, so one large conversion in
+-- another country does not outrank a broad shift); the contributions and
+-- effects decompose the reported value.
 {% set weeks = core_anomaly_setting('anomaly_training_weeks') %}
 with
 
@@ -43,6 +47,7 @@ sliced as (
         indicators.dimension_value,
         indicators.numerator,
         indicators.denominator,
+        coalesce(indicators.detection_value * indicators.denominator, indicators.numerator) as detection_numerator,
         {{ days_between("cast('2000-01-03' as date)", 'indicators.metric_date') }} as day_number
     from indicators
     inner join indicator_catalog
@@ -75,6 +80,7 @@ training_rows as (
         sliced.dimension_value,
         sliced.numerator,
         sliced.denominator,
+        sliced.detection_numerator,
         sliced.day_number as training_day_number,
         sliced.day_number = days.day_number as is_current_day
     from days
@@ -114,7 +120,9 @@ per_value as (
         sum(case when is_current_day then numerator else 0 end) as current_numerator,
         sum(case when is_current_day then denominator else 0 end) as current_denominator,
         coalesce(median(case when not is_current_day then numerator end), 0) as baseline_numerator,
-        coalesce(median(case when not is_current_day then denominator end), 0) as baseline_denominator
+        coalesce(median(case when not is_current_day then denominator end), 0) as baseline_denominator,
+        sum(case when is_current_day then detection_numerator else 0 end) as current_detection_numerator,
+        coalesce(median(case when not is_current_day then detection_numerator end), 0) as baseline_detection_numerator
     from training_rows
     group by
         metric_date,
@@ -134,7 +142,9 @@ totals as (
         sum(current_numerator) as current_total_numerator,
         sum(current_denominator) as current_total_denominator,
         sum(baseline_numerator) as baseline_total_numerator,
-        sum(baseline_denominator) as baseline_total_denominator
+        sum(baseline_denominator) as baseline_total_denominator,
+        sum(current_detection_numerator) as current_total_detection_numerator,
+        sum(baseline_detection_numerator) as baseline_total_detection_numerator
     from per_value
     group by
         metric_date,
@@ -175,8 +185,16 @@ shares as (
             end,
             0
         ) as baseline_share,
+        coalesce(per_value.current_detection_numerator / nullif(totals.current_total_detection_numerator, 0), 0)
+            as current_detection_share,
+        coalesce(per_value.baseline_detection_numerator / nullif(totals.baseline_total_detection_numerator, 0), 0)
+            as baseline_detection_share,
         per_value.current_numerator / nullif(per_value.current_denominator, 0) as current_rate_observed,
-        per_value.baseline_numerator / nullif(per_value.baseline_denominator, 0) as baseline_rate_observed
+        per_value.baseline_numerator / nullif(per_value.baseline_denominator, 0) as baseline_rate_observed,
+        per_value.current_detection_numerator / nullif(per_value.current_denominator, 0)
+            as current_detection_rate_observed,
+        per_value.baseline_detection_numerator / nullif(per_value.baseline_denominator, 0)
+            as baseline_detection_rate_observed
     from per_value
     inner join totals
         on
@@ -191,7 +209,9 @@ rates as (
     select
         *,
         coalesce(current_rate_observed, baseline_rate_observed, 0) as current_rate,
-        coalesce(baseline_rate_observed, current_rate_observed, 0) as baseline_rate
+        coalesce(baseline_rate_observed, current_rate_observed, 0) as baseline_rate,
+        coalesce(current_detection_rate_observed, baseline_detection_rate_observed, 0) as current_detection_rate,
+        coalesce(baseline_detection_rate_observed, current_detection_rate_observed, 0) as baseline_detection_rate
     from shares
 
 ),
@@ -210,12 +230,12 @@ decomposed as (
             when metric_kind = 'ratio' then current_share * current_rate - baseline_share * baseline_rate
             else current_numerator - baseline_numerator
         end as contribution,
-        -- ranking cost (ThirdEye-style): a count's change of share of the
-        -- total (what moved beyond the common trend), a ratio's rate effect
-        -- (its own rate change at its baseline weight)
+        -- ranking cost (ThirdEye-style) on the detection series: a count's
+        -- change of share of the total (what moved beyond the common trend),
+        -- a ratio's rate effect (its own rate change at its baseline weight)
         case
-            when metric_kind = 'ratio' then abs(baseline_share * (current_rate - baseline_rate))
-            else abs(current_share - baseline_share)
+            when metric_kind = 'ratio' then abs(baseline_share * (current_detection_rate - baseline_detection_rate))
+            else abs(current_detection_share - baseline_detection_share)
         end as driver_score
     from rates
 
