@@ -5,9 +5,12 @@ The small preset is generated once per module into a temp folder, or read from
 SIM_DATA_DIR when that points at an existing simulator output.
 """
 import datetime as dt
+import filecmp
 import json
 import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -17,7 +20,7 @@ import pytest
 from scipy import stats
 
 from simulator.config import make_config
-from simulator.run import run
+from simulator.run import append, run
 
 S, TS, D, I64, I32, F64, B = (pa.string(), pa.timestamp("us"), pa.date32(), pa.int64(), pa.int32(),
                               pa.float64(), pa.bool_())
@@ -491,3 +494,168 @@ def test_determinism_same_seed_same_data_other_seed_differs(tmp_path):
     for name in ("faults", "anomalies", "experiment_effects", "networks", "violating_view_rate"):
         assert truth(str(a), name).equals(truth(str(b), name)), name
     assert not load(str(a), "app.events").equals(load(str(c), "app.events"))
+
+
+# ------------------------------------------------------------------ daily landing cycle (issue 8)
+START = dt.date(2026, 8, 3)            # the preset's start date (Config default)
+CUT = START + dt.timedelta(days=14)    # mid-window: late rows land every day from here on
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _files(root):
+    """{relative path: (size, mtime_ns)} of every file under root/raw."""
+    out = {}
+    for d, _, fs in os.walk(os.path.join(root, "raw")):
+        for f in fs:
+            p = os.path.join(d, f)
+            st = os.stat(p)
+            out[os.path.relpath(p, root)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _file_date(rel):
+    stem = os.path.basename(rel)[len("landed_"):-len(".parquet")]
+    return None if stem == "empty" else dt.date.fromisoformat(stem)
+
+
+def _same_raw(a, b):
+    fa, fb = _files(a), _files(b)
+    assert set(fa) == set(fb), sorted(set(fa) ^ set(fb))[:10]
+    differ = [f for f in fa if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False)]
+    assert not differ, differ[:10]
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=REPO, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    """A full run, and the same world landed through CUT then appended one day."""
+    base = tmp_path_factory.mktemp("cycle")
+    full, daily = str(base / "full"), str(base / "daily")
+    run(make_config(full, "small", seed=42, **SMALL), quiet=True)
+    run(make_config(daily, "small", seed=42, **SMALL), quiet=True, landed_through=CUT)
+    at_cut = _files(daily)
+    cut_summary = json.load(open(os.path.join(daily, "truth", "run_summary.json")))
+    time_ns = max(m for _, m in at_cut.values())
+    res = _cli("--out", daily, "--append-day")
+    assert res.returncode == 0, res.stderr
+    return dict(full=full, daily=daily, at_cut=at_cut, cut_summary=cut_summary, base=base, time_ns=time_ns)
+
+
+def test_landed_through_writes_only_days_up_to_the_cut(cycle):
+    at_cut, full = cycle["at_cut"], _files(cycle["full"])
+    dated = {f: _file_date(f) for f in at_cut}
+    assert all(d is None or d <= CUT for d in dated.values())
+    # exactly the full run's files up to the cut, plus placeholders where nothing landed yet
+    assert {f for f, d in dated.items() if d} == {f for f in full if _file_date(f) and _file_date(f) <= CUT}
+    empties = {os.path.dirname(f) for f, d in dated.items() if d is None}
+    assert empties, "the cut should leave some table (payouts) with nothing landed"
+    for f in empties:
+        assert not any(_file_date(g) and _file_date(g) <= CUT for g in full if os.path.dirname(g) == f), f
+    assert cycle["cut_summary"]["landed_through"] == CUT.isoformat()
+    # truth/ still describes the whole world
+    assert cycle["cut_summary"]["rows_per_table"] == json.load(
+        open(os.path.join(cycle["full"], "truth", "run_summary.json")))["rows_per_table"]
+
+
+def test_cut_folder_reads_with_the_full_schema(cycle):
+    # read the state right after the cut: a second cut run (the fixture's folder has moved on)
+    root = str(cycle["base"] / "cut_again")
+    run(make_config(root, "small", seed=42, **SMALL), quiet=True, landed_through=CUT)
+    for table, cols in CONTRACT.items():
+        system, name = table.split(".")
+        t = pq.read_table(os.path.join(root, "raw", system, name))
+        for c, typ in list(cols.items()) + [("_loaded_at", TS)]:
+            assert t.schema.field(c).type == typ, (table, c)
+        if len(t):
+            assert t.column("_loaded_at").to_pandas().max() < pd.Timestamp(CUT + dt.timedelta(days=1)), table
+    assert pq.read_table(os.path.join(root, "raw", "creators", "rewards_payouts")).num_rows == 0
+
+
+def test_append_day_adds_exactly_the_next_landing_date(cycle):
+    daily, at_cut = cycle["daily"], cycle["at_cut"]
+    now = _files(daily)
+    nxt = CUT + dt.timedelta(days=1)
+    new = set(now) - set(at_cut)
+    assert new and {_file_date(f) for f in new} == {nxt}
+    full_next = {f for f in _files(cycle["full"]) if _file_date(f) == nxt}
+    assert new == full_next
+    # every file that existed (placeholders included: payouts land later) is untouched
+    for f, (size, mtime) in at_cut.items():
+        assert now.get(f) == (size, mtime), f
+    for f in new:
+        assert filecmp.cmp(os.path.join(daily, f), os.path.join(cycle["full"], f), shallow=False), f
+    summary = json.load(open(os.path.join(daily, "truth", "run_summary.json")))
+    assert summary["landed_through"] == nxt.isoformat()
+
+
+def test_appended_day_carries_late_rows(cycle):
+    nxt = CUT + dt.timedelta(days=1)
+    late = lag_max = 0
+    for table, rule in RULES.items():
+        if not rule["late"]:
+            continue
+        system, name = table.split(".")
+        f = os.path.join(cycle["daily"], "raw", system, name, f"landed_{nxt}.parquet")
+        if not os.path.exists(f):
+            continue
+        d = pq.read_table(f).to_pandas()
+        ok = d[rule["late"]] >= T2015            # pre-2015 rows are a quarantine fault, not latency
+        lag = (d._loaded_at - d[rule["late"]])[ok]
+        assert (d._loaded_at.dt.date == nxt).all()
+        late += int((lag > pd.Timedelta(days=1)).sum())
+        lag_max = max(lag_max, lag.max() / pd.Timedelta(days=1))
+    assert late >= 2, "the appended day should bring rows whose event happened on an earlier day"
+    assert lag_max < 3
+
+
+def test_event_time_lag_is_under_four_days(sim):
+    """Late rows land 1.05-2.95 days after their event; duplicates are copies of on-time
+    rows landing 10 min-6 h after the original (so within ~7.5 h of the event)."""
+    for table, rule in RULES.items():
+        if not rule["late"]:
+            continue
+        d = df(sim, table)[[rule["pk"], rule["late"], "_loaded_at"]].sort_values("_loaded_at", kind="stable")
+        ok = d[rule["late"]] >= T2015
+        lag = (d._loaded_at - d[rule["late"]])[ok]
+        assert lag.max() < pd.Timedelta(days=4), table
+        dup = d.duplicated([rule["pk"], rule["late"]], keep="first")[ok] & d[rule["pk"]].notna()[ok]
+        assert dup.any(), table
+        assert lag[dup].max() < pd.Timedelta(hours=7.5), table
+        assert (lag > pd.Timedelta(days=1)).any(), table
+
+
+def test_appending_matches_a_later_cut_and_ends_at_the_full_run(cycle):
+    daily = cycle["daily"]
+    append(daily, days=2, quiet=True)
+    later = str(cycle["base"] / "later")
+    run(make_config(later, "small", seed=42, **SMALL), quiet=True, landed_through=CUT + dt.timedelta(days=3))
+    _same_raw(daily, later)
+    append(daily, days=10_000, quiet=True)      # stops at the world's last landing day
+    _same_raw(daily, cycle["full"])
+    rows = sum(pq.read_table(os.path.join(daily, "raw", *t.split("."))).num_rows for t in CONTRACT)
+    assert rows == json.load(open(os.path.join(cycle["full"], "truth", "run_summary.json")))["total_rows"]
+    summary = json.load(open(os.path.join(daily, "truth", "run_summary.json")))
+    last = max(_file_date(f) for f in _files(cycle["full"]) if _file_date(f))
+    assert summary["landed_through"] == summary["last_landing_date"] == last.isoformat()
+    assert last > START + dt.timedelta(days=SMALL["days"])   # late rows land after the window
+    # nothing left: a clear error, non-zero exit, no file touched
+    before = _files(daily)
+    res = _cli("--out", daily, "--append-day")
+    assert res.returncode != 0 and "no more landing days" in res.stderr, res.stderr
+    assert _files(daily) == before
+
+
+def test_append_day_refuses_a_folder_the_simulator_did_not_write(tmp_path):
+    (tmp_path / "raw").mkdir()
+    res = _cli("--out", str(tmp_path), "--append-day")
+    assert res.returncode != 0 and "not a simulator output folder" in res.stderr, res.stderr
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "run_summary.json").write_text('{"rows": 1}')
+    res = _cli("--out", str(tmp_path), "--append-day")
+    assert res.returncode != 0 and "not a simulator output folder" in res.stderr, res.stderr
+    assert os.listdir(tmp_path / "raw") == []
+    res = _cli("--out", str(tmp_path), "--append-day", "--seed", "7")
+    assert res.returncode != 0 and "cannot be combined" in res.stderr

@@ -1,26 +1,57 @@
-"""CLI: python -m simulator --out DIR [--preset small|default] [--seed 42] ..."""
+"""CLI: python -m simulator --out DIR [--preset small|default] [--seed 42] ...
+
+Daily cycle: `--landed-through DATE` writes only the landing files up to DATE;
+`--append-day` (or `--append-days N`) then adds the next landing day(s) to DIR,
+regenerating the same world from DIR/truth/run_summary.json.
+"""
 import argparse
 import datetime as dt
+import sys
 
 from .config import PRESETS, make_config
 
+# generation settings: with --append-day they come from run_summary.json instead
+WORLD_FLAGS = ("preset", "seed", "users", "days", "labelers", "advertisers", "start_date", "fault_scale")
+
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
-    p.add_argument("--out", required=True, help="output folder; DIR/raw and DIR/truth are replaced")
-    p.add_argument("--preset", choices=sorted(PRESETS), default="default")
-    p.add_argument("--seed", type=int, default=42)
+    p = argparse.ArgumentParser(prog="python -m simulator", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", required=True, help="output folder; DIR/raw and DIR/truth are replaced "
+                                                "(except with --append-day)")
+    p.add_argument("--preset", choices=sorted(PRESETS))
+    p.add_argument("--seed", type=int, help="random seed (42)")
     p.add_argument("--users", type=int)
     p.add_argument("--days", type=int)
     p.add_argument("--labelers", type=int)
     p.add_argument("--advertisers", type=int)
     p.add_argument("--start-date", type=dt.date.fromisoformat, default=None)
     p.add_argument("--fault-scale", type=float, help="multiplies fault rates; 0 disables faults")
+    cycle = p.add_mutually_exclusive_group()
+    cycle.add_argument("--landed-through", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                       help="write only the landing files of days <= this date (truth/ stays complete)")
+    cycle.add_argument("--append-day", dest="append_days", action="store_const", const=1,
+                       help="add the next landing day to an existing --out folder, touching no existing file")
+    cycle.add_argument("--append-days", dest="append_days", type=int, metavar="N",
+                       help="like --append-day, for the next N landing days (stops at the last one)")
     a = p.parse_args(argv)
-    cfg = make_config(a.out, a.preset, seed=a.seed, users=a.users, days=a.days, labelers=a.labelers,
-                      advertisers=a.advertisers, start_date=a.start_date, fault_scale=a.fault_scale)
-    from .run import run
-    run(cfg)
+    if a.append_days is not None:
+        given = [f"--{k.replace('_', '-')}" for k in WORLD_FLAGS if getattr(a, k) is not None]
+        if given:
+            p.error(f"{', '.join(given)} cannot be combined with --append-day: "
+                    "the settings are read from DIR/truth/run_summary.json")
+    from .run import SimulatorError, append, run
+    try:
+        if a.append_days is not None:
+            append(a.out, a.append_days)
+            return
+        cfg = make_config(a.out, a.preset or "default", seed=42 if a.seed is None else a.seed, users=a.users,
+                          days=a.days, labelers=a.labelers, advertisers=a.advertisers,
+                          start_date=a.start_date, fault_scale=a.fault_scale)
+        run(cfg, landed_through=a.landed_through)
+    except SimulatorError as exc:
+        print(f"python -m simulator: error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

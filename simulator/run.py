@@ -1,4 +1,5 @@
 """Orchestrates one simulation run: generate, inject faults, write raw + truth."""
+import datetime as dt
 import json
 import os
 import shutil
@@ -8,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from . import ads, app, creators, faults, labeling, trust
-from .common import DAY
+from .common import DAY, EPOCH
 from .experiments import DESIGN, Exp, build_experiments
-from .tables import write_table
+from .tables import landing_days, write_table
+from .config import Config
 from .world import World
 
 UNIT_PREFIX = {"user": ("u", 6), "labeler": ("lbr", 5)}
@@ -37,14 +39,16 @@ def plan_anomalies(W):
             for (m, dn, dv, kind, mult), d in zip(ANOMALY_PLAN, pick)]
 
 
-def run(cfg, quiet=False):
-    t_start = time.perf_counter()
-    out = os.path.abspath(cfg.out)
-    raw, truth = os.path.join(out, "raw"), os.path.join(out, "truth")
-    for d in (raw, truth):
-        if os.path.isdir(d):
-            shutil.rmtree(d)
-        os.makedirs(d)
+class SimulatorError(Exception):
+    """A run that cannot proceed (bad folder, nothing left to append); the CLI prints it."""
+
+
+def simulate(cfg):
+    """Generate the whole world: every table with its faults applied, and the truth frames.
+
+    Writes nothing, so a full run, a run cut at --landed-through and --append-day
+    all see identical random draws and rows.
+    """
     W = World(cfg)
     W.anomalies = plan_anomalies(W)
 
@@ -94,7 +98,7 @@ def run(cfg, quiet=False):
     for k, v in W.protect.items():
         prot[k] = prot.get(k, np.zeros(len(v), bool)) | v
 
-    records, rows = [], {}
+    records = []
     for key in sorted(W.tables):
         t = W.tables[key]
         spec = faults.SPEC[key]
@@ -103,13 +107,7 @@ def run(cfg, quiet=False):
         for ft in faults.ALL:
             if counts.get(ft, 0) > 0:
                 records.append((key[0], key[1], ft, int(counts[ft])))
-    t_gen = time.perf_counter() - t_start
-    for key in sorted(W.tables):
-        t = W.tables[key]
-        write_table(t, raw)
-        rows[f"{key[0]}.{key[1]}"] = len(t)
-
-    # ---- truth -----------------------------------------------------------
+    # ---- truth frames (written by run) ----------------------------------
     W.truth["faults"] = faults.faults_frame(records)
     W.truth["anomalies"] = pd.DataFrame([
         dict(metric_name=a["metric_name"],
@@ -130,13 +128,52 @@ def run(cfg, quiet=False):
         panel="creators.creators x window days, creator registered before the day (count from app.videos by creator_id, published_at date)",
         launch_cohorts=cohorts, never_treated="TR,VN",
         creator_days=W.rollout_panel["creator_days"], treated_creator_days=W.rollout_panel["treated_creator_days"])])
+    return W
+
+
+def last_landing_day(W):
+    """Epoch day of the latest _loaded_at in any table: late rows land up to ~3 days
+    after the window, and some history (campaigns) later still."""
+    return max(int(landing_days(t).max()) for t in W.tables.values() if len(t))
+
+
+def _iso(epoch_day):
+    return (EPOCH + dt.timedelta(days=int(epoch_day))).isoformat()
+
+
+def _epoch_day(d):
+    return (d - EPOCH).days
+
+
+def run(cfg, quiet=False, landed_through=None):
+    """Simulate and write DIR/raw + DIR/truth. With `landed_through` (a date), only
+    the landing files of days <= that date are written; truth/ always covers the whole world."""
+    t_start = time.perf_counter()
+    out = os.path.abspath(cfg.out)
+    raw, truth = os.path.join(out, "raw"), os.path.join(out, "truth")
+    for d in (raw, truth):
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+        os.makedirs(d)
+    W = simulate(cfg)
+    t_gen = time.perf_counter() - t_start
+    last = last_landing_day(W)
+    through = last if landed_through is None else min(_epoch_day(landed_through), last)
+    rows = {}
+    for key in sorted(W.tables):
+        t = W.tables[key]
+        write_table(t, raw, last_day=None if landed_through is None else through, consume=True)
+        rows[f"{key[0]}.{key[1]}"] = len(t)
+        W.tables[key] = t = None   # free each table once written (lowers peak memory)
+
     for name, df in W.truth.items():
         df.to_csv(os.path.join(truth, f"{name}.csv"), index=False)
     secs = time.perf_counter() - t_start
     total = int(sum(rows.values()))
     summary = dict(seed=cfg.seed, preset=cfg.preset, flags=cfg.as_dict(), rows_per_table=rows,
                    total_rows=total, seconds=round(secs, 2), generate_seconds=round(t_gen, 2),
-                   rows_per_second=int(total / secs))
+                   rows_per_second=int(total / secs),
+                   landed_through=_iso(through), last_landing_date=_iso(last))
     with open(os.path.join(truth, "run_summary.json"), "w") as fh:
         json.dump(summary, fh, indent=2, sort_keys=True)
     if not quiet:
@@ -145,4 +182,91 @@ def run(cfg, quiet=False):
             print(f"{k:<{w}}  {v:>10,}")
         print(f"{'total':<{w}}  {total:>10,}")
         print(f"wall seconds: {secs:.2f}   rows/second: {int(total / secs):,}")
+        if through < last:
+            print(f"landed through {_iso(through)} (last landing day {_iso(last)}); "
+                  "rows above are the whole world")
+    return summary
+
+
+def read_summary(out):
+    """truth/run_summary.json of a simulator output folder, or SimulatorError."""
+    path = os.path.join(out, "truth", "run_summary.json")
+    try:
+        with open(path) as fh:
+            summary = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise SimulatorError(f"{out} is not a simulator output folder (cannot read {path}: {exc})") from None
+    if not (isinstance(summary, dict) and {"seed", "preset", "flags"} <= set(summary)
+            and isinstance(summary["flags"], dict) and os.path.isdir(os.path.join(out, "raw"))):
+        raise SimulatorError(f"{out} is not a simulator output folder "
+                             "(truth/run_summary.json without seed/preset/flags, or no raw/)")
+    return summary
+
+
+def config_from_summary(out, summary):
+    flags = dict(summary["flags"])
+    flags["out"] = out
+    try:
+        flags["start_date"] = dt.date.fromisoformat(flags["start_date"])
+        return Config(**flags)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SimulatorError(f"{out}: truth/run_summary.json flags do not describe a run ({exc})") from None
+
+
+def append(out, days=1, quiet=False):
+    """Write the next `days` landing days (after the recorded landed_through) of the
+    world recorded in OUT/truth/run_summary.json; existing files are left as they are
+    (a `landed_empty.parquet` placeholder goes once its folder gets a real file)."""
+    t_start = time.perf_counter()
+    out = os.path.abspath(out)
+    summary = read_summary(out)
+    if days < 1:
+        raise SimulatorError("the number of days to append must be >= 1")
+    if "landed_through" not in summary:   # written before the cut-off existed: a full run
+        raise SimulatorError(f"{out} already holds every landing day (written without --landed-through)")
+    through = _epoch_day(dt.date.fromisoformat(summary["landed_through"]))
+    if "last_landing_date" in summary and through >= _epoch_day(dt.date.fromisoformat(summary["last_landing_date"])):
+        raise SimulatorError(f"no more landing days: {out} is landed through {summary['landed_through']}, "
+                             f"the world's last landing day")
+    cfg = config_from_summary(out, summary)
+    W = simulate(cfg)
+    rows = {f"{s}.{n}": len(t) for (s, n), t in W.tables.items()}
+    if rows != summary.get("rows_per_table", rows):
+        raise SimulatorError("the regenerated world differs from the recorded one (rows_per_table): "
+                             "was the simulator changed since this folder was written?")
+    last = last_landing_day(W)
+    if through >= last:
+        raise SimulatorError(f"no more landing days: {out} is landed through {_iso(through)}, "
+                             f"the last landing day is {_iso(last)}")
+    first, upto = through + 1, min(through + days, last)
+    raw = os.path.join(out, "raw")
+    for (system, name), t in sorted(W.tables.items()):   # never overwrite a landed file
+        for d in np.unique(landing_days(t)):
+            f = os.path.join(raw, system, name, f"landed_{_iso(d)}.parquet")
+            if first <= d <= upto and os.path.exists(f):
+                raise SimulatorError(f"{f} already exists although {out} is landed through "
+                                     f"{_iso(through)}; refusing to overwrite it")
+    written = {}
+    for key in sorted(W.tables):
+        n = write_table(W.tables[key], raw, first_day=first, last_day=upto, placeholder=False, consume=True)
+        W.tables[key] = None
+        if n:
+            written[f"{key[0]}.{key[1]}"] = n
+            empty = os.path.join(raw, key[0], key[1], "landed_empty.parquet")
+            if os.path.exists(empty):
+                os.remove(empty)
+    summary["landed_through"] = _iso(upto)
+    summary["last_landing_date"] = _iso(last)
+    summary["append_seconds"] = round(time.perf_counter() - t_start, 2)
+    path = os.path.join(out, "truth", "run_summary.json")
+    with open(path + ".tmp", "w") as fh:   # replace atomically: the cut-off is the folder's state
+        json.dump(summary, fh, indent=2, sort_keys=True)
+    os.replace(path + ".tmp", path)
+    if not quiet:
+        print(f"appended {_iso(first)}" + (f"..{_iso(upto)}" if upto > first else "")
+              + f" to {raw}: {sum(written.values())} files in {len(written)} tables; "
+              f"landed through {_iso(upto)} of {_iso(last)} "
+              f"({summary['append_seconds']:.1f} s)")
+        if upto < through + days:
+            print(f"stopped at the last landing day {_iso(last)}")
     return summary

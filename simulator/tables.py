@@ -131,28 +131,55 @@ class Table:
                                        pa.array([o[p] for p in pos], ARROW[c.kind]))
         return arr
 
-    def to_arrow(self):
-        return pa.table({k: self.column_arrow(k) for k in self.cols})
+    def to_arrow(self, order=None, consume=False):
+        """Arrow table; with `order`, rows taken in that order one column at a time, so
+        only one unordered column is alive at once (lower peak memory than table.take).
+        `consume` drops each numpy column once converted: the table is unusable after."""
+        if order is None:
+            return pa.table({k: self.column_arrow(k) for k in self.cols})
+        idx = pa.array(order)
+        out = {}
+        for k in list(self.cols):
+            out[k] = self.column_arrow(k).take(idx)
+            if consume:
+                self.cols[k] = None
+        return pa.table(out)
 
 
-def write_table(table, raw_dir):
-    """One Parquet file per landing day (UTC date of _loaded_at), rows in load order."""
+def landing_days(table):
+    """Epoch day (UTC) on which each row lands."""
+    return table.cols["_loaded_at"].data // DAY
+
+
+def write_table(table, raw_dir, first_day=None, last_day=None, placeholder=True, consume=False):
+    """One Parquet file per landing day (UTC date of _loaded_at), rows in load order.
+
+    Only landing days in [first_day, last_day] (epoch days, None = open) are written,
+    so a partial or incremental write holds exactly the files of a full one. With
+    `placeholder`, a folder that gets no file holds `landed_empty.parquet` (0 rows,
+    full schema) so a glob over it still reads. `consume` frees the table's numpy
+    columns while converting (callers that are done with the table).
+    """
     folder = os.path.join(raw_dir, table.system, table.name)
-    os.makedirs(folder, exist_ok=True)
     loaded = table.cols["_loaded_at"].data
+    lo = np.iinfo(np.int64).min if first_day is None else int(first_day)
+    hi = np.iinfo(np.int64).max if last_day is None else int(last_day)
+    if not placeholder and not ((loaded // DAY >= lo) & (loaded // DAY <= hi)).any():
+        return 0   # nothing to write: skip the Arrow conversion
+    os.makedirs(folder, exist_ok=True)
     order = np.argsort(loaded, kind="stable")
-    at = table.to_arrow().take(pa.array(order))
+    at = table.to_arrow(order, consume)
     day = loaded[order] // DAY
     cuts = np.flatnonzero(np.diff(day)) + 1
     bounds = np.r_[0, cuts, len(day)] if len(day) else np.array([0, 0])
     files = 0
     for a, b in zip(bounds[:-1], bounds[1:]):
-        if b <= a:
+        if b <= a or not lo <= day[a] <= hi:
             continue
         d = np.datetime64(int(day[a]), "D")
         pq.write_table(at.slice(a, b - a), os.path.join(folder, f"landed_{d}.parquet"),
                        compression="zstd")
         files += 1
-    if files == 0:  # keep the folder readable with the right schema
-        pq.write_table(at, os.path.join(folder, "landed_empty.parquet"), compression="zstd")
+    if files == 0 and placeholder:  # keep the folder readable with the right schema
+        pq.write_table(at.slice(0, 0), os.path.join(folder, "landed_empty.parquet"), compression="zstd")
     return files

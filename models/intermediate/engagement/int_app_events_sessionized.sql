@@ -34,6 +34,7 @@ ordered as (
         watch_seconds,
         country,
         platform,
+        _loaded_at,
         lag(event_at) over (
             partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
@@ -102,7 +103,8 @@ final as (
             false
         ) as is_completed_view,
         numbered.country,
-        numbered.platform
+        numbered.platform,
+        numbered._loaded_at
     from numbered
     left join videos
         on numbered.video_id = videos.video_id

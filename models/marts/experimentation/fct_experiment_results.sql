@@ -82,7 +82,13 @@ tested as (
 
     select
         effects.*,
-        effects.absolute_effect / nullif(effects.standard_error, 0) as z_statistic
+        -- a degenerate slice (no variation left, e.g. CUPED with a perfect
+        -- covariate on 3 units) has a standard error of rounding noise; its
+        -- z would be noise / noise, different from run to run: no test
+        case
+            when effects.standard_error > 1e-9 * (abs(effects.control_mean) + 1)
+                then effects.absolute_effect / effects.standard_error
+        end as z_statistic
     from effects
 
 ),

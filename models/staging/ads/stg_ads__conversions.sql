@@ -1,5 +1,8 @@
 -- One row per conversion attributed to an ad.
 -- Clean rows only: the checks are in base_ads__conversions.
+-- Incremental on _loaded_at with a lookback (docs/incremental.md).
+{{ config(**staging_incremental_config()) }}
+
 with
 
 base as (
@@ -22,7 +25,10 @@ final as (
         revenue_usd,
         _loaded_at
     from base
-    where quarantine_reason is null and not is_duplicate
+    where
+        quarantine_reason is null
+        and not is_duplicate
+        and {{ staging_incremental_filter('conversion_id') }}
 
 )
 

@@ -1,5 +1,8 @@
 -- One row per client event of the app (the raw event log).
 -- Clean rows only: the checks are in base_app__events.
+-- Incremental on _loaded_at with a lookback (docs/incremental.md).
+{{ config(**staging_incremental_config()) }}
+
 with
 
 base as (
@@ -28,7 +31,10 @@ final as (
         ip_address_hash,
         _loaded_at
     from base
-    where quarantine_reason is null and not is_duplicate
+    where
+        quarantine_reason is null
+        and not is_duplicate
+        and {{ staging_incremental_filter('event_id') }}
 
 )
 

@@ -1,5 +1,8 @@
 -- One row per submission of a task by a labeler.
 -- Clean rows only: the checks are in base_labeling__submissions.
+-- Incremental on _loaded_at with a lookback (docs/incremental.md).
+{{ config(**staging_incremental_config()) }}
+
 with
 
 base as (
@@ -20,7 +23,10 @@ final as (
         is_skipped,
         _loaded_at
     from base
-    where quarantine_reason is null and not is_duplicate
+    where
+        quarantine_reason is null
+        and not is_duplicate
+        and {{ staging_incremental_filter('submission_id') }}
 
 )
 

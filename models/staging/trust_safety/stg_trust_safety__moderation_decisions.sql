@@ -1,5 +1,8 @@
 -- One row per moderation decision on a video.
 -- Clean rows only: the checks are in base_trust_safety__moderation_decisions.
+-- Incremental on _loaded_at with a lookback (docs/incremental.md).
+{{ config(**staging_incremental_config()) }}
+
 with
 
 base as (
@@ -22,7 +25,10 @@ final as (
         model_score,
         _loaded_at
     from base
-    where quarantine_reason is null and not is_duplicate
+    where
+        quarantine_reason is null
+        and not is_duplicate
+        and {{ staging_incremental_filter('decision_id') }}
 
 )
 
