@@ -11,7 +11,7 @@ For each size (app events; the other systems scale with the users):
      (models and seeds, no tests: the same work as step 2), then step 2's output
      is compared with its fct_core_indicators                (timed)
   4. a full `dbt build` (every model, seed, test) into a fresh file       (timed)
-  5. one incremental day: simulate with --landed-through <last landing day - 1>,
+  5. one incremental day: simulate with --landed-through <window's last day - 1>,
      full build, `--append-day`, then a plain `dbt build`   (the last build timed;
      "n/a" when the simulator has no such flags)
 Every timed step runs in its own process; its peak RSS is the largest
@@ -245,8 +245,11 @@ def bench_size(label: str, events: int, out: Path, keep: bool, steps_wanted=STEP
 
     if "incremental" in steps_wanted and simulator_has_daily_cycle():
         inc = work / "incremental"
-        last = dt.date.fromisoformat(summary["last_landing_date"]) if "last_landing_date" in summary else max(
-            dt.date.fromisoformat(f.stem.removeprefix("landed_")) for f in raw.rglob("landed_2*.parquet"))
+        # the day appended is the simulated window's last day: a full day of
+        # events plus the late rows of earlier days (the landing days after
+        # the window hold only stray late rows and scheduled campaigns)
+        flags = summary["flags"]
+        last = dt.date.fromisoformat(flags["start_date"]) + dt.timedelta(days=int(flags["days"]) - 1)
         cut = (last - dt.timedelta(days=1)).isoformat()
         db = inc / "warehouse.duckdb"
         note("incremental_simulate", measured(

@@ -206,8 +206,13 @@ def recompute_drivers(indicators: pd.DataFrame, metric: str, day, dimension: str
         return r1.fillna(r0).fillna(0.0), r0.fillna(r1).fillna(0.0)
 
     r1, r0 = rates("numerator")
-    df["rate"], df["mix"], df["interaction"] = w0 * (r1 - r0), (w1 - w0) * r0, (w1 - w0) * (r1 - r0)
-    df["contribution"] = w1 * r1 - w0 * r0
+    df["rate"], df["interaction"] = w0 * (r1 - r0), (w1 - w0) * (r1 - r0)
+    # each value's part of R = sum(numerator) / sum(denominator); equals
+    # w1 r1 - w0 r0 unless a numerator has no denominator (then it is mix)
+    df["contribution"] = df["numerator_1"] / df["denominator_1"].sum() - df["numerator_0"] / df["denominator_0"].sum()
+    df["mix"] = df["contribution"] - df["rate"] - df["interaction"]
+    both = (df["denominator_1"] > 0) & (df["denominator_0"] > 0)
+    assert np.allclose(df.loc[both, "mix"], ((w1 - w0) * r0)[both], rtol=1e-9, atol=1e-12)
     d1, d0 = rates("detection")
     df["score"] = (w0 * (d1 - d0)).abs()
     total = df["numerator_1"].sum() / df["denominator_1"].sum() - df["numerator_0"].sum() / df["denominator_0"].sum()

@@ -31,57 +31,61 @@ users as (
 
 ),
 
-events_with_user as (
+-- the events rolled up to user x day x event country x event platform x
+-- session first: every slice below is a union of these groups, so the
+-- slicing works on about one row per session instead of five per event
+session_parts as (
 
     select
-        events.user_id,
-        events.event_date as activity_date,
-        events.session_id,
-        events.event_type,
-        events._loaded_at,
-        events.watch_seconds,
-        events.is_completed_view,
-        coalesce(events.country, 'unknown') as event_country,
-        coalesce(events.platform, 'unknown') as event_platform,
+        user_id,
+        event_date as activity_date,
+        coalesce(country, 'unknown') as event_country,
+        coalesce(platform, 'unknown') as event_platform,
+        session_id,
+        count(*) as event_count,
+        sum(case when event_type = 'app_open' then 1 else 0 end) as app_open_count,
+        sum(case when event_type = 'video_view' then 1 else 0 end) as video_view_count,
+        sum(case when is_completed_view then 1 else 0 end) as completed_view_count,
+        sum(case when event_type = 'video_view' then watch_seconds end) as watch_seconds,
+        sum(case when event_type = 'like' then 1 else 0 end) as like_count,
+        sum(case when event_type = 'share' then 1 else 0 end) as share_count,
+        sum(case when event_type = 'comment' then 1 else 0 end) as comment_count,
+        sum(case when event_type = 'follow' then 1 else 0 end) as follow_count,
+        max(_loaded_at) as max_loaded_at
+    from events
+    group by
+        user_id,
+        event_date,
+        coalesce(country, 'unknown'),
+        coalesce(platform, 'unknown'),
+        session_id
+
+),
+
+parts_with_user as (
+
+    select
+        session_parts.*,
         coalesce(users.age_band, 'unknown') as age_band,
         coalesce(users.acquisition_channel, 'unknown') as acquisition_channel
-    from events
+    from session_parts
     left join users
-        on events.user_id = users.user_id
+        on session_parts.user_id = users.user_id
 
 ),
 
 sliced as (
 
-    select
-        *,
-        'all' as dimension_name,
-        'all' as dimension_value
-    from events_with_user
-    union all
-    select
-        *,
-        'country' as dimension_name,
-        event_country as dimension_value
-    from events_with_user
-    union all
-    select
-        *,
-        'platform' as dimension_name,
-        event_platform as dimension_value
-    from events_with_user
-    union all
-    select
-        *,
-        'age_band' as dimension_name,
-        age_band as dimension_value
-    from events_with_user
-    union all
-    select
-        *,
-        'acquisition_channel' as dimension_name,
-        acquisition_channel as dimension_value
-    from events_with_user
+    {% for dimension, value in [
+        ('all', "'all'"), ('country', 'event_country'), ('platform', 'event_platform'),
+        ('age_band', 'age_band'), ('acquisition_channel', 'acquisition_channel')] %}
+        select
+            *,
+            '{{ dimension }}' as dimension_name,
+            {{ value }} as dimension_value
+        from parts_with_user
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
@@ -92,24 +96,17 @@ final as (
         activity_date,
         dimension_name,
         dimension_value,
-        cast(count(*) as {{ dbt.type_bigint() }}) as event_count,
+        cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
         cast(count(distinct session_id) as {{ dbt.type_bigint() }}) as session_count,
-        cast(sum(case when event_type = 'app_open' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as app_open_count,
-        cast(sum(case when event_type = 'video_view' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as video_view_count,
-        cast(sum(case when is_completed_view then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as completed_view_count,
-        cast(
-            coalesce(sum(case when event_type = 'video_view' then watch_seconds end), 0) as double
-        ) as watch_seconds,
-        cast(sum(case when event_type = 'like' then 1 else 0 end) as {{ dbt.type_bigint() }}) as like_count,
-        cast(sum(case when event_type = 'share' then 1 else 0 end) as {{ dbt.type_bigint() }}) as share_count,
-        cast(sum(case when event_type = 'comment' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as comment_count,
-        cast(sum(case when event_type = 'follow' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as follow_count,
-        max(_loaded_at) as max_loaded_at
+        cast(sum(app_open_count) as {{ dbt.type_bigint() }}) as app_open_count,
+        cast(sum(video_view_count) as {{ dbt.type_bigint() }}) as video_view_count,
+        cast(sum(completed_view_count) as {{ dbt.type_bigint() }}) as completed_view_count,
+        cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
+        cast(sum(like_count) as {{ dbt.type_bigint() }}) as like_count,
+        cast(sum(share_count) as {{ dbt.type_bigint() }}) as share_count,
+        cast(sum(comment_count) as {{ dbt.type_bigint() }}) as comment_count,
+        cast(sum(follow_count) as {{ dbt.type_bigint() }}) as follow_count,
+        max(max_loaded_at) as max_loaded_at
     from sliced
     group by
         user_id,

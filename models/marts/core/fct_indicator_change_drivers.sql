@@ -12,7 +12,12 @@
 --     R = sum(w * r), so R1 - R0 = sum(w0 * dr) + sum(dw * r0) + sum(dw * dr)
 --     (rate, mix, interaction; metric_catalog.md section 6, MIXRATE). A value
 --     missing on one side (or with a zero denominator) has share 0 there and
---     takes the other side's rate, so its whole contribution is mix.
+--     takes the other side's rate, so its whole contribution is mix. The
+--     contribution is numerator / total denominator, current minus
+--     baseline, so the contributions always add up to the total change;
+--     mix is contribution - rate - interaction, i.e. (w1 - w0) * r0 when
+--     both denominators are positive, plus any numerator without a
+--     denominator (revenue of users without an app event that day).
 -- Drivers are ranked within metric x day x dimension by driver_score: for a
 -- count the absolute change of the value's share of the total (ThirdEye's
 -- contribution change: growth common to all values does not rank), for a
@@ -159,6 +164,8 @@ shares as (
     -- of the denominator (the weight w of R = sum(w * r))
     select
         per_value.*,
+        totals.current_total_denominator,
+        totals.baseline_total_denominator,
         case
             when per_value.metric_kind = 'ratio'
                 then totals.current_total_numerator / nullif(totals.current_total_denominator, 0)
@@ -221,13 +228,15 @@ decomposed as (
     select
         *,
         case when metric_kind = 'ratio' then baseline_share * (current_rate - baseline_rate) end as rate_effect,
-        case when metric_kind = 'ratio' then (current_share - baseline_share) * baseline_rate end as mix_effect,
         case
             when metric_kind = 'ratio'
                 then (current_share - baseline_share) * (current_rate - baseline_rate)
         end as interaction_effect,
         case
-            when metric_kind = 'ratio' then current_share * current_rate - baseline_share * baseline_rate
+            when metric_kind = 'ratio'
+                then
+                    current_numerator / nullif(current_total_denominator, 0)
+                    - baseline_numerator / nullif(baseline_total_denominator, 0)
             else current_numerator - baseline_numerator
         end as contribution,
         -- ranking cost (ThirdEye-style) on the detection series: a count's
@@ -241,6 +250,19 @@ decomposed as (
 
 ),
 
+split as (
+
+    -- mix is the rest of the contribution: (w1 - w0) * r0 whenever both
+    -- denominators are positive; a numerator without a denominator (ad
+    -- revenue of users with no app event that day, e.g. on a day whose app
+    -- events have not all landed) is composition, so it falls in mix too
+    select
+        *,
+        contribution - rate_effect - interaction_effect as mix_effect
+    from decomposed
+
+),
+
 ranked as (
 
     select
@@ -250,7 +272,7 @@ ranked as (
             order by driver_score desc nulls last, dimension_value asc nulls last
         ) as driver_rank,
         sum(contribution) over (partition by metric_date, metric_name, dimension_name) as total_change
-    from decomposed
+    from split
 
 ),
 
