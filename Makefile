@@ -51,7 +51,7 @@ run: install
 	$(PY) -m simulator --out $(RUN_DIR) --preset default --seed $(SEED); \
 	sim_end=$$(date +%s); \
 	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
-		$(DBT) build --quiet; \
+		$(DBT) build --quiet --full-refresh; \
 	build_end=$$(date +%s); \
 	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
 		$(DBT) run-operation --quiet print_build_summary; \
@@ -70,9 +70,12 @@ lint: install
 	SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw SV_DUCKDB_PATH=data/lint.duckdb \
 		$(SQLFLUFF) lint $(wildcard models tests analyses) --processes 2 --disable-progress-bar
 
+# make run and make test re-simulate raw/ from scratch, so their builds are
+# full refreshes (the incremental models would otherwise append to a
+# warehouse built from the previous landing zone).
 build-small: install
 	SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw SV_DUCKDB_PATH=$(TEST_DIR)/warehouse.duckdb \
-		$(DBT) build --quiet
+		$(DBT) build --quiet --full-refresh
 
 pytest: install
 	SIM_DATA_DIR=$(CURDIR)/$(TEST_DIR) SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw \
