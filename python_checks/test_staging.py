@@ -134,7 +134,7 @@ def test_reconciliation_test_fails_when_staging_loses_rows(sim_dir, tmp_path, sy
     )
     model = project / f"models/staging/{system}/stg_{system}__{table}.sql"
     original = model.read_text()
-    clean_filter = "where quarantine_reason is null and not is_duplicate"
+    clean_filter = "where landing_order = 1"
     assert clean_filter in original
     model.write_text(original.replace(clean_filter, f"{clean_filter} and {column} <> 'US'"))
 

@@ -34,31 +34,41 @@ def gen_ads(W, U, S, E, X):
     n_ads = r.integers(1, 4, nc)
 
     # requests: ad slots scale with the videos watched in the session
+    # (request- and impression-level intermediates are freed as soon as they are
+    # used: at 100M app events there are ~20M requests)
     n_views = np.bincount(E.sess[E.type == 1], minlength=S.n)
     s_end = np.full(S.n, 0, np.int64)
     np.maximum.at(s_end, E.sess, E.t)
     s_len = np.maximum(s_end - S.t0, 30 * SEC)
+    del s_end
     lam = (0.3 + 0.2 * n_views) * X[6].multiplier(S.user, S.t0)
+    del n_views
     k = r.poisson(lam)
     rs = np.repeat(np.arange(S.n), k)
     rt = S.t0[rs] + (r.random(len(rs)) * s_len[rs]).astype(np.int64)
+    del s_len, k, lam
     keep = rt < W.end_us
     rs, rt = rs[keep], rt[keep]
     o = np.argsort(rt, kind="stable")
     rs, rt = rs[o], rt[o]
+    del keep, o
     nr = len(rs)
-    ru = S.user[rs]
+    ru = S.user[rs].astype(np.int32)
     rday = W.day_of(rt)
-    placement = r.choice(3, nr, p=[.8, .08, .12])
+    placement = r.choice(3, nr, p=[.8, .08, .12]).astype(np.int16)
     pfill = np.full(nr, 0.86)
     for a in W.anomalies:
         if a["metric_name"] == "fill_rate":
             pfill[(rday == a["day"]) & _slice(U, a)[ru]] *= a["mult"]
     filled = r.random(nr) < pfill
+    del pfill
     fi = np.flatnonzero(filled)
     camp = np.full(nr, -1, np.int64)
+    # requests are in time order, so each day's filled requests are one block of fi
+    fday = np.searchsorted(rday[fi], np.arange(W.D + 1))
+    del rday
     for d in range(W.D):
-        idx = fi[rday[fi] == d]
+        idx = fi[fday[d]:fday[d + 1]]
         act = np.flatnonzero((sday <= d) & (eday >= d))
         if len(idx) == 0:
             continue
@@ -69,19 +79,23 @@ def gen_ads(W, U, S, E, X):
         camp[idx] = act[r.choice(len(act), len(idx), p=w / w.sum())]
     fi = np.flatnonzero(filled)
     ic, iu, it = camp[fi], ru[fi], rt[fi] + r.integers(50_000, 1_500_000, len(fi))
+    del camp
     ni = len(fi)
     imp_rev = np.where(bid_type[ic] == 0, bid[ic] // 1000, 0)
     pclick = np.minimum(ctr[ic] * U.click[iu] * X[5].multiplier(iu, S.t0[rs[fi]]), 0.5)
+    del rs
     clicked = r.random(ni) < pclick
+    del pclick
     ci = np.flatnonzero(clicked)
     ct = it[ci] + r.integers(SEC, 30 * SEC, len(ci))
     click_rev = np.where(bid_type[ic[ci]] == 1, bid[ic[ci]], 0)
     # conversions: click-through and view-through
     cv1 = ci[r.random(len(ci)) < 0.06]
-    t1 = np.zeros(ni, np.int64); t1[ci] = ct
-    cvt1 = t1[cv1] + MIN + (r.exponential(2, len(cv1)) * HOUR).astype(np.int64)
+    cvt1 = ct[np.searchsorted(ci, cv1)] + MIN + (r.exponential(2, len(cv1)) * HOUR).astype(np.int64)
     noclick = np.flatnonzero(~clicked)
+    del clicked
     cv2 = noclick[r.random(len(noclick)) < 0.0015]
+    del noclick
     cvt2 = it[cv2] + MIN + (r.exponential(6, len(cv2)) * HOUR).astype(np.int64)
     cv_imp = np.r_[cv1, cv2]
     cv_t = np.r_[cvt1, cvt2]
@@ -100,29 +114,41 @@ def gen_ads(W, U, S, E, X):
     iday = W.day_of(it)
     key = ic * (W.D + 1) + iday
     o = np.lexsort((it, key))
-    cs = np.cumsum(charge[o])
+    co = charge[o]
+    cs = np.cumsum(co)
     first = first_per_group(key[o])
-    base = np.maximum.accumulate(np.where(first, cs - charge[o], 0))
-    cum = np.empty(ni); cum[o] = cs - base
+    base = cs - co
+    del co
+    base[~first] = 0
+    del first
+    np.maximum.accumulate(base, out=base)
+    cs -= base
+    del base
+    cum = np.empty(ni); cum[o] = cs
+    del cs, o
     daily = np.zeros(nc)
     np.add.at(daily, ic, charge)
+    del charge
     n_days = np.zeros(nc)
     np.add.at(n_days, np.unique(key) // (W.D + 1), 1)
+    del key
     budget = (daily / np.maximum(n_days, 1)) * r.uniform(0.7, 4.0, nc)
     budget = np.maximum(budget, 1e6).round(-4).astype(np.int64)
     served = cum <= budget[ic]
+    del cum
     filled[fi[~served]] = False
     keep_i = np.flatnonzero(served)
     remap = np.full(ni, -1, np.int64); remap[keep_i] = np.arange(len(keep_i))
     # anomalies on revenue: a billing glitch multiplies charges for one slice-day
-    rev_mult_i = np.ones(ni)
+    rev_mult_i = np.ones(len(keep_i))
     for a in W.anomalies:
         if a["metric_name"] == "ad_revenue_usd":
-            rev_mult_i[(iday == a["day"]) & _slice(U, a)[iu]] *= a["mult"]
+            rev_mult_i[(iday[keep_i] == a["day"]) & _slice(U, a)[iu[keep_i]]] *= a["mult"]
     imp = SimpleNamespace(req=fi[keep_i], user=iu[keep_i], camp=ic[keep_i], t=it[keep_i],
                           place=placement[fi[keep_i]],
                           ad=ic[keep_i] * 10 + (r.random(len(keep_i)) * n_ads[ic[keep_i]]).astype(np.int64),
-                          rev=np.round(imp_rev[keep_i] * rev_mult_i[keep_i]).astype(np.int64))
+                          rev=np.round(imp_rev[keep_i] * rev_mult_i).astype(np.int64))
+    del iday, rev_mult_i, imp_rev, fi, it
     ck = np.flatnonzero(served[ci] & (ct < W.end_us))
     cday = W.day_of(ct)
     cm = np.ones(len(ci))
@@ -140,6 +166,7 @@ def gen_ads(W, U, S, E, X):
     cvc = np.where(cv_click[vk] >= 0, click_new[np.maximum(cv_click[vk], 0)], -1)
     conv = SimpleNamespace(imp=remap[cv_imp[vk]], click=cvc, t=cv_t[vk], type=cv_type[vk],
                            val=cv_val[vk], rev=np.round(cv_rev[vk] * vm[vk]).astype(np.int64))
+    del served, remap, iu, ic
     o = np.argsort(conv.t, kind="stable")
     for f in ("imp", "click", "t", "type", "val", "rev"):
         setattr(conv, f, getattr(conv, f)[o])

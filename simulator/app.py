@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from .common import (COUNTRIES, COUNTRY_LANG, COUNTRY_P, DAY, DIURNAL_P, HOUR, MIN, PLATFORM_P,
                      PLATFORMS, SEC, TS_NULL, WEEKDAY_MULT, first_per_group,
-                     group_cumsum_exclusive, rank_within, time_of_day, weekday_of_epoch_day)
+                     group_cumsum_exclusive, in_slices, below, rank_within, time_of_day, weekday_of_epoch_day)
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
 
 AGE_BANDS = ["13-17", "18-24", "25-34", "35-44", "45+"]
@@ -32,12 +32,6 @@ ROLLOUT_COHORTS = [(0.25, ["US", "GB", "DE"]), (0.45, ["BR", "MX", "FR", "JP"]),
                    (0.65, ["IN", "ID"])]
 NOT_YET = ["PH"]
 ROLLOUT_DELTA = 0.12   # extra videos per creator-day once the creator's country launched
-
-
-def ip_strings(v):
-    v = np.asarray(v, np.int64)
-    parts = [pc.cast(pa.array((v >> s) & 255), pa.string()) for s in (24, 16, 8, 0)]
-    return pc.binary_join_element_wise(*parts, ".")
 
 
 def random_ips(r, n):
@@ -284,15 +278,21 @@ def _slice(U, a):
 
 # --------------------------------------------------------------------------- events
 def gen_events(W, U, C, V, S, X):
-    """Views, interactions and reports. X: experiments by number."""
+    """Views, interactions and reports. X: experiments by number.
+
+    Event-level arrays use compact dtypes (int32 indexes and ids, int16 codes and
+    days) and are built one column at a time, freeing intermediates early: at 100M
+    events each byte per event is ~0.1 GiB. The draws and values are unchanged.
+    """
     r = W.rng("events")
     ns = S.n
+    s_user = S.user.astype(np.int32)
     # CUPED experiment: more views per session after exposure
     n_v = r.poisson(U.m[S.user] * X[2].multiplier(S.user, S.t0))
-    vs = np.repeat(np.arange(ns), n_v)
-    vu = S.user[vs]
-    vday = S.day[vs]
-    vid = np.empty(len(vs), np.int64)
+    vs = np.repeat(np.arange(ns, dtype=np.int32), n_v)
+    vu = s_user[vs]
+    vday = S.day.astype(np.int16)[vs]
+    vid = np.empty(len(vs), np.int32)
     # creator experiment: day-level boost of treated creators' videos once exposed
     xc = X[9]
     c_first_day = np.where(xc.first < np.iinfo(np.int64).max,
@@ -300,7 +300,7 @@ def gen_events(W, U, C, V, S, X):
     c_mult = 1.0 + xc.metric_effect[np.maximum(xc.arm, 0)] * (xc.arm > 0)
     end_day = W.day_of(xc.end_us)
     by_day = np.argsort(vday, kind="stable")
-    bounds = np.searchsorted(vday[by_day], np.arange(W.D + 1))
+    bounds = np.searchsorted(vday[by_day], np.arange(W.D + 1).astype(vday.dtype))
     for d in range(W.D):
         idx = by_day[bounds[d]:bounds[d + 1]]
         if len(idx) == 0:
@@ -312,53 +312,76 @@ def gen_events(W, U, C, V, S, X):
         boost = (c_first_day[V.creator[cand]] <= d) & (d < end_day)
         w = w * np.where(boost, c_mult[V.creator[cand]], 1.0)
         vid[idx] = cand[r.choice(len(cand), len(idx), p=w / w.sum())]
-    comp = np.clip(np.exp(r.normal(np.log(0.45), 0.9, len(vs))), 0.02, 3.0)
-    watch = V.duration[vid] * 1000.0 * comp
-    watch *= X[1].multiplier(vu, S.t0[vs])
+    by_day = idx = None   # idx is a view of by_day
+    comp = r.normal(np.log(0.45), 0.9, len(vs))
+    np.exp(comp, out=comp)
+    np.clip(comp, 0.02, 3.0, out=comp)
+    watch = V.duration[vid] * 1000.0
+    watch *= comp
+    del comp
+    watch *= in_slices(len(vs), lambda a, b: X[1].multiplier(vu[a:b], S.t0[vs[a:b]]))
     for a in W.anomalies:
         if a["metric_name"] == "watch_seconds_per_dau":
             m = (vday == a["day"]) & _slice(U, a)[vu]
             watch[m] *= a["mult"]
-    watch = np.maximum(np.round(watch), 100).astype(np.int64)
-    gap = r.integers(300_000, 3_000_000, len(vs))
-    off = group_cumsum_exclusive(watch + gap, n_v) + 2 * SEC
-    vt = S.t0[vs] + off
-    surface = r.choice(4, len(vs), p=[.75, .12, .07, .06])
-    keep = (off < 35 * MIN) & (vt < V.removed[vid])
-    vs, vu, vid, watch, vt, surface = vs[keep], vu[keep], vid[keep], watch[keep], vt[keep], surface[keep]
+    del vday
+    np.round(watch, out=watch)
+    np.maximum(watch, 100, out=watch)
+    watch = watch.astype(np.int64)
+    off = r.integers(300_000, 3_000_000, len(vs))     # gap between views
+    off += watch
+    off = group_cumsum_exclusive(off, n_v)
+    off += 2 * SEC
+    vt = S.t0[vs]
+    vt += off
+    surface = r.choice(4, len(vs), p=[.75, .12, .07, .06]).astype(np.int16)
+    keep = off < 35 * MIN
+    del off
+    keep &= vt < V.removed[vid]
+    vs = vs[keep]
+    vu = vu[keep]
+    vid = vid[keep]
+    vt = vt[keep]
+    surface = surface[keep]
+    watch = watch[keep].astype(np.int32)   # < 2 M ms
+    del keep
     s_len = np.full(ns, 60 * SEC, np.int64)
     np.maximum.at(s_len, vs, vt + watch - S.t0[vs])
 
-    parts = []   # (session, type, t, video, target, watch, surface)
+    P = {k: [] for k in ("sess", "typ", "t", "video", "target", "w", "surf")}
 
     def add(sess, typ, t, video=None, target=None, w=None, surf=None):
         m = len(sess)
-        parts.append((sess, np.full(m, typ, np.int16), t,
-                      video if video is not None else np.full(m, -1),
-                      target if target is not None else np.full(m, -1),
-                      w if w is not None else np.full(m, -1),
-                      surf if surf is not None else np.full(m, -1)))
+        for k, x, dt in (("sess", sess, np.int32), ("typ", np.full(m, typ, np.int16), np.int16),
+                         ("t", t, np.int64), ("video", video, np.int32), ("target", target, np.int32),
+                         ("w", w, np.int32), ("surf", surf, np.int16)):
+            P[k].append(np.full(m, -1, dt) if x is None else np.asarray(x).astype(dt, copy=False))
 
-    add(np.arange(ns), 0, S.t0)
+    def inside(m):
+        """A moment inside the view, for the views `m` (drawn for every view)."""
+        x = r.random(len(vs))[m]
+        x *= watch[m]
+        return vt[m] + x.astype(np.int64)
+
+    add(np.arange(ns, dtype=np.int32), 0, S.t0)
     add(vs, 1, vt, vid, None, watch, surface)
-    after = lambda e: X[e].multiplier(vu, S.t0[vs])
-    inside = lambda: vt + (r.random(len(vs)) * watch).astype(np.int64)
-    like = r.random(len(vs)) < U.like_p[vu] * after(4)
-    t_in = inside()
-    add(vs[like], 2, t_in[like], vid[like], None, None, surface[like])
+    like = below(r.random(len(vs)), lambda a, b: U.like_p[vu[a:b]] * X[4].multiplier(vu[a:b], S.t0[vs[a:b]]))
+    add(vs[like], 2, inside(like), vid[like], None, None, surface[like])
+    del like
     for typ, p in ((3, 0.012), (4, 0.02)):
         m = r.random(len(vs)) < p
-        add(vs[m], typ, inside()[m], vid[m], None, None, surface[m])
-    fol = r.random(len(vs)) < np.where(U.ring[vu] >= 0, 0.05, 0.008)
-    tgt = V.user[vid]
+        add(vs[m], typ, inside(m), vid[m], None, None, surface[m])
+    fol = np.flatnonzero(below(r.random(len(vs)), lambda a, b: np.where(U.ring[vu[a:b]] >= 0, 0.05, 0.008)))
+    tgt = V.user[vid[fol]]
     # ring members mostly follow each other
-    ring_f = np.flatnonzero(fol & (U.ring[vu] >= 0))
-    if len(ring_f):
+    in_ring = U.ring[vu[fol]] >= 0
+    if in_ring.any():
+        ring_f = fol[in_ring]
         members = {g: np.flatnonzero(U.ring == g) for g in np.unique(U.ring[vu[ring_f]])}
         pick = r.random(len(ring_f))
-        tgt = tgt.copy()
-        tgt[ring_f] = [members[g][int(p * len(members[g]))] for g, p in zip(U.ring[vu[ring_f]], pick)]
-    add(vs[fol], 5, inside()[fol], None, tgt[fol], None, surface[fol])
+        tgt[in_ring] = [members[g][int(p * len(members[g]))] for g, p in zip(U.ring[vu[ring_f]], pick)]
+    add(vs[fol], 5, inside(fol), None, tgt, None, surface[fol])
+    del vs, vu, vid, vt, watch, surface, fol, tgt
     uf = np.flatnonzero(r.random(ns) < 0.03)
     uf_t = S.t0[uf] + (r.random(len(uf)) * s_len[uf]).astype(np.int64)
     uf_target = C.user[r.choice(C.n, len(uf), p=C.pop / C.pop.sum())]
@@ -368,46 +391,83 @@ def gen_events(W, U, C, V, S, X):
     add(se, 7, S.t0[se] + (r.random(len(se)) * s_len[se]).astype(np.int64), None, None, None,
         np.full(len(se), 2))
 
-    sess, typ, t, video, target, w, surf = (np.concatenate(x) for x in zip(*parts))
-    keep = (t < W.end_us) & ((target < 0) | (target != S.user[sess]))
-    sess, typ, t, video, target, w, surf = (x[keep] for x in (sess, typ, t, video, target, w, surf))
+    def column(k):   # one column of every part, its parts dropped
+        x = np.concatenate(P.pop(k))
+        return x
+
+    t = column("t")
+    keep = t < W.end_us
+    sess, target = column("sess"), column("target")
+    keep &= (target < 0) | (target != s_user[sess])
+    t = t[keep]
+    typ = column("typ")[keep]
     o = np.lexsort((typ, t))
-    sess, typ, t, video, target, w, surf = (x[o] for x in (sess, typ, t, video, target, w, surf))
-    user = S.user[sess]
-    E = SimpleNamespace(n=len(t), sess=sess, type=typ, t=t, video=video, target=target,
-                        watch=w, surface=surf, user=user)
-    E.day = W.day_of(t)
+    E = SimpleNamespace(n=len(t))
+    E.t = t[o]
+    del t
+    E.type = typ[o]
+    del typ
+    E.sess = sess[keep][o]
+    del sess
+    E.target = target[keep][o]
+    del target
+    for k, name in (("video", "video"), ("w", "watch"), ("surf", "surface")):
+        setattr(E, name, column(k)[keep][o])
+    del keep, o
+    E.user = s_user[E.sess]
+    day = E.t - W.start_us
+    day //= DAY
+    E.day = day.astype(np.int16)
+    del day
 
     # reports: viewers flag violating videos far more often than others
-    is_view = np.flatnonzero(typ == 1)
-    vv = video[is_view]
-    p = np.where(V.violating[vv], 0.02, 0.0004) * X[10].multiplier(user[is_view], S.t0[sess[is_view]])
-    rep = is_view[r.random(len(is_view)) < p]
-    R = SimpleNamespace(user=user[rep], video=video[rep],
-                        t=t[rep] + w[rep] + r.integers(SEC, 30 * SEC, len(rep)))
+    is_view = np.flatnonzero(E.type == 1)
+
+    def p_report(a, b):
+        ev = is_view[a:b]
+        return (np.where(V.violating[E.video[ev]], 0.02, 0.0004)
+                * X[10].multiplier(E.user[ev], S.t0[E.sess[ev]]))
+    rep = is_view[below(r.random(len(is_view)), p_report)]
+    del is_view
+    R = SimpleNamespace(user=E.user[rep], video=E.video[rep],
+                        t=E.t[rep] + E.watch[rep] + r.integers(SEC, 30 * SEC, len(rep)))
     R.keep = R.t < W.end_us
     return E, R
 
 
 def events_table(W, U, S, E):
-    r = W.rng("events_load")
-    day = E.day
-    ver = np.clip(U.version0[E.user] + (day + U.vshift[E.user]) // 21, 0, len(VERSIONS) - 1)
-    hint = np.where(S.hint_null[E.sess], -1, E.sess + 1)
+    """app.events without _loaded_at (see events_loaded), sharing E's arrays (E must
+    not be used once faults are applied).
+    Session attributes (hint, device, IP) and the user's country and platform are
+    lookups through the event's session, so they cost no memory per event."""
+    ver = U.vshift[E.user]
+    ver += E.day
+    ver //= 21
+    ver += U.version0[E.user]
+    np.clip(ver, 0, len(VERSIONS) - 1, out=ver)
+    ver = ver.astype(np.int16)
+    hint = np.where(S.hint_null, -1, np.arange(1, S.n + 1))
     return Table("app", "events", {
-        "event_id": id_col(np.arange(1, E.n + 1), "evt", 9),
+        "event_id": id_col(np.arange(1, E.n + 1, dtype=np.int32 if E.n < 2 ** 31 - 1 else np.int64), "evt", 9),
         "user_id": id_col(E.user, "u", 6),
         "event_type": enum_col(E.type, EVENT_TYPES),
         "event_at": ts_col(E.t),
-        "session_hint": id_col(hint, "ses", 8),
+        "session_hint": id_col(E.sess, "ses", 8, lut=hint),
         "video_id": id_col(E.video, "v", 6),
         "target_user_id": id_col(E.target, "u", 6),
-        "watch_ms": num_col("i64", np.maximum(E.watch, 0), null=E.watch < 0),
+        # -1 (null) rows are masked when written, so E.watch is used as is
+        "watch_ms": num_col("i64", E.watch, null=E.watch < 0),
         "surface": enum_col(E.surface, SURFACES),
-        "country": enum_col(U.country[E.user], COUNTRIES),
-        "platform": enum_col(U.platform[E.user], PLATFORMS),
+        "country": Col("enum", E.sess, COUNTRIES, lut=U.country[S.user].astype(np.int16)),
+        "platform": Col("enum", E.sess, PLATFORMS, lut=U.platform[S.user].astype(np.int16)),
         "app_version": enum_col(ver, VERSIONS),
-        "device_id": id_col(S.device[E.sess], "dev", 8),
-        "ip_address": Col("str", ip_strings(S.ip[E.sess])),
-        "_loaded_at": ts_col(W.loaded(r, E.t, 1, 45)),
+        "device_id": id_col(E.sess, "dev", 8, lut=S.device),
+        "ip_address": Col("ip", E.sess, lut=S.ip),
     })
+
+
+def events_loaded(W, t):
+    """Add app.events' _loaded_at (last column). Done after the prevalence sample and
+    payouts, the most memory-hungry steps, as nothing before needs it."""
+    r = W.rng("events_load")
+    t.cols["_loaded_at"] = ts_col(W.loaded(r, t.cols["event_at"].data, 1, 45))

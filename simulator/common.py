@@ -69,10 +69,11 @@ def rank_within(counts):
 def group_cumsum_exclusive(values, counts):
     """Cumulative sum inside consecutive groups, excluding the current element."""
     counts = np.asarray(counts, np.int64)
-    cs = np.cumsum(values) - values
+    cs = np.cumsum(values)
+    cs -= values            # in place: same values, fewer full-size temporaries
     nz = counts > 0
-    base = np.repeat(cs[starts_of(counts)[nz]], counts[nz])
-    return cs - base
+    cs -= np.repeat(cs[starts_of(counts)[nz]], counts[nz])
+    return cs
 
 
 def first_per_group(keys_sorted):
@@ -81,3 +82,16 @@ def first_per_group(keys_sorted):
     if len(keys_sorted) > 1:
         m[1:] = keys_sorted[1:] != keys_sorted[:-1]
     return m
+
+
+def in_slices(n, f, step=1 << 22):
+    """np.concatenate of the elementwise f(a, b) over slices [a, b) of range(n): the
+    temporaries of f stay a few MiB whatever n (event-sized arrays at 100M events)."""
+    if n <= step:
+        return f(0, n)
+    return np.concatenate([f(a, min(a + step, n)) for a in range(0, n, step)])
+
+
+def below(u, p):
+    """u < p(a, b), computed over slices [a, b) of the uniform draws u (p elementwise)."""
+    return in_slices(len(u), lambda a, b: u[a:b] < p(a, b))

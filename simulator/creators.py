@@ -35,18 +35,33 @@ def gen_rewards(W, U, C, V, E, clean):
     first_monday = int((7 - W.dow[0]) % 7)
     n_weeks = max(0, (W.D - first_monday) // 7)
     # qualified views from clean events
-    m = clean & (E.type == 1) & (E.surface == 0) & (E.watch >= 5000)
+    # (in place, one event-sized mask at a time: E can hold 100M events)
+    m = E.type == 1
+    m &= clean
+    m &= E.surface == 0
+    m &= E.watch >= 5000
     vv, vu, vd = E.video[m], E.user[m], E.day[m]
-    cr = C.of_user[V.user[vv]]
-    ok = (vu != V.user[vv]) & (cr >= 0)
-    vv, vu, vd, cr = vv[ok], vu[ok], vd[ok], cr[ok]
-    key = np.unique((vu.astype(np.int64) * V.n + vv) * (W.D + 1) + vd)
+    del m
+    owner = V.user[vv]
+    ok = (vu != owner) & (C.of_user[owner] >= 0)
+    del owner
+    key = vu[ok].astype(np.int64)
+    del vu
+    key *= V.n
+    key += vv[ok]
+    del vv
+    key *= W.D + 1
+    key += vd[ok]
+    del vd, ok
+    key = np.unique(key)
     kd = key % (W.D + 1)
     kv = (key // (W.D + 1)) % V.n
+    del key
     kc = C.of_user[V.user[kv]]
     wk = (kd - first_monday) // 7
     okw = (kd >= first_monday) & (wk < n_weeks)
     q = np.bincount(kc[okw] * max(n_weeks, 1) + wk[okw], minlength=C.n * max(n_weeks, 1))
+    del kd, kv, kc, wk, okw
     rows = []
     enr_of = np.full(C.n, np.iinfo(np.int64).max); enr_of[ci] = et
     left_of = np.full(C.n, np.iinfo(np.int64).max); left_of[ci] = np.where(lt == TS_NULL, left_of[ci], lt)

@@ -133,17 +133,18 @@ BAD_ID = ["{p}-{n}", "{p}_{n}x", "{n}", "{p}#{n}"]
 BEFORE_2015 = [0, 1_262_304_000_000_000, 1_388_534_400_000_000, 1_419_984_000_000_000]  # 1970, 2010, 2014-01-01, 2014-12-31
 
 
-def _nonnull(col, rows):
+def _nonnull(col, rows=None):
+    """Which of `rows` (all when None) hold a value."""
     c = col
-    if c.kind in ("id", "unit"):
-        return c.data[rows] >= 0
-    if c.kind == "enum":
-        return c.data[rows] >= 0
+    if c.kind in ("id", "unit", "enum"):
+        return c.values(rows) >= 0
     if c.kind == "ts":
-        return c.data[rows] != TS_NULL
+        return c.values(rows) != TS_NULL
     if c.kind == "f64":
-        return ~np.isnan(c.data[rows]) if c.null is None else ~c.null[rows]
-    return np.ones(len(rows), bool) if c.null is None else ~c.null[rows]
+        return ~np.isnan(c.values(rows)) if c.null is None else ~(c.null if rows is None else c.null[rows])
+    if c.null is None:
+        return np.ones(len(c.data) if rows is None else len(rows), bool)
+    return ~(c.null if rows is None else c.null[rows])
 
 
 def _id_text(col, pos):
@@ -153,7 +154,7 @@ def _id_text(col, pos):
         prefix, width = [pref["user"], pref["labeler"], pref["user"]][kinds[pos]]
     else:
         prefix, width = col.meta
-    return prefix, str(int(col.data[pos])).zfill(width)
+    return prefix, str(int(col.values(pos))).zfill(width)
 
 
 def counts_for(tbl, spec, scale):
@@ -183,7 +184,6 @@ def choose(W, tbl, spec, protect=None):
     prot = np.zeros(n, bool) if protect is None else protect.copy()
     plan = {}
     late_col = spec["late"]
-    loaded = tbl.cols["_loaded_at"].data
 
     def pick(mask, k):
         idx = np.flatnonzero(mask & ~used)
@@ -231,10 +231,9 @@ def choose(W, tbl, spec, protect=None):
                 continue
             col = tbl.cols[c]
             m = ok.copy()
-            allrows = np.arange(n)
             if f in ("malformed_id", "unknown_enum", "negative_amount", "timestamp_before_2015",
                      "future_timestamp", "orphan_fk"):
-                m &= _nonnull(col, allrows)          # fault must hit a present value
+                m &= _nonnull(col)                   # fault must hit a present value
             rows = pick(m, kk)
             rows_all.append(rows); cols_all += [c] * len(rows)
         if rows_all:
@@ -253,6 +252,8 @@ def apply(W, tbl, spec, plan):
         for i, pos in enumerate(rows.tolist()):
             c = cols[i] if cols is not None else None
             col = tbl.cols[c] if c is not None else None
+            if col is not None and f not in ("malformed_id", "unknown_enum"):
+                col.materialize()   # about to write into the column
             if f == "late_arrival":
                 ts = tbl.cols[spec["late"]].data[pos]
                 loaded[pos] = ts + int(r.uniform(1.05, 2.95) * DAY)
@@ -309,8 +310,8 @@ def protect_from_children(W):
             if parent is None or parent not in W.tables:
                 continue
             ptab = W.tables[parent]
-            pk = ptab.cols[SPEC[parent]["pk"]].data
-            ref = child.cols[c].data
+            pk = ptab.cols[SPEC[parent]["pk"]].values()
+            ref = child.cols[c].values()
             m = np.isin(pk, ref[ref >= 0])
             prot[parent] = prot.get(parent, np.zeros(len(ptab), bool)) | m
     return prot

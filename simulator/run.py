@@ -86,8 +86,12 @@ def simulate(cfg):
     clean = ~faults.quarantined_mask(t_events, ev_plan)
     tabs.append(trust.prevalence(W, V, E, clean))
     tabs += creators.gen_rewards(W, U, C, V, E, clean)
+    app.events_loaded(W, t_events)
     for t in tabs:
         W.tables[(t.system, t.name)] = t
+    # events' arrays are shared with t_events, which faults now modify: drop every
+    # other reference so duplicates (concatenations) do not keep two copies alive
+    del E, R, S, clean, tabs, t
 
     prot = faults.protect_from_children(W)
     key_exps = [n for n, e in X.items() if e.spec.get("srm") or e.spec.get("cuped")]
@@ -137,6 +141,12 @@ def last_landing_day(W):
     return max(int(landing_days(t).max()) for t in W.tables.values() if len(t))
 
 
+def write_order(W):
+    """Smallest tables first: each is freed once written, so the largest (app.events)
+    is converted while nothing else is left in memory."""
+    return sorted(W.tables, key=lambda k: (len(W.tables[k]), k))
+
+
 def _iso(epoch_day):
     return (EPOCH + dt.timedelta(days=int(epoch_day))).isoformat()
 
@@ -159,12 +169,10 @@ def run(cfg, quiet=False, landed_through=None):
     t_gen = time.perf_counter() - t_start
     last = last_landing_day(W)
     through = last if landed_through is None else min(_epoch_day(landed_through), last)
-    rows = {}
-    for key in sorted(W.tables):
-        t = W.tables[key]
-        write_table(t, raw, last_day=None if landed_through is None else through, consume=True)
-        rows[f"{key[0]}.{key[1]}"] = len(t)
-        W.tables[key] = t = None   # free each table once written (lowers peak memory)
+    rows = {f"{k[0]}.{k[1]}": len(W.tables[k]) for k in sorted(W.tables)}
+    for key in write_order(W):
+        write_table(W.tables[key], raw, last_day=None if landed_through is None else through, consume=True)
+        W.tables[key] = None   # free each table once written (lowers peak memory)
 
     for name, df in W.truth.items():
         df.to_csv(os.path.join(truth, f"{name}.csv"), index=False)
@@ -247,7 +255,7 @@ def append(out, days=1, quiet=False):
                 raise SimulatorError(f"{f} already exists although {out} is landed through "
                                      f"{_iso(through)}; refusing to overwrite it")
     written = {}
-    for key in sorted(W.tables):
+    for key in write_order(W):
         n = write_table(W.tables[key], raw, first_day=first, last_day=upto, placeholder=False, consume=True)
         W.tables[key] = None
         if n:
@@ -262,6 +270,7 @@ def append(out, days=1, quiet=False):
     with open(path + ".tmp", "w") as fh:   # replace atomically: the cut-off is the folder's state
         json.dump(summary, fh, indent=2, sort_keys=True)
     os.replace(path + ".tmp", path)
+    written = {k: written[k] for k in sorted(written)}
     if not quiet:
         print(f"appended {_iso(first)}" + (f"..{_iso(upto)}" if upto > first else "")
               + f" to {raw}: {sum(written.values())} files in {len(written)} tables; "

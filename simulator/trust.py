@@ -3,7 +3,7 @@ appeals, stratified QA audits, view-weighted prevalence samples, account actions
 import numpy as np
 import pandas as pd
 
-from .common import DAY, HOUR, MIN, SEC, TS_NULL, first_per_group
+from .common import DAY, HOUR, MIN, SEC, TS_NULL, first_per_group, in_slices
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
 
 POLICIES = [("spam", 0), ("harassment", 1), ("nudity", 1), ("misinformation", 1),
@@ -250,10 +250,13 @@ def prevalence(W, V, E, clean):
     """View-weighted sample of clean video_view events, stratified by model score."""
     r = W.rng("prevalence")
     views = np.flatnonzero((E.type == 1) & clean)
-    sc = V.score[E.video[views]]
-    p = np.select([sc >= 0.5, sc >= 0.2], [0.05, 0.01], 0.002)
-    s = views[r.random(len(views)) < p[np.arange(len(views))]]
-    ps = np.select([V.score[E.video[s]] >= 0.5, V.score[E.video[s]] >= 0.2], [0.05, 0.01], 0.002)
+    # inclusion probability by the viewed video's score (a per-video lookup, computed
+    # per event only in slices: views can be ~2/3 of 100M events)
+    p_video = np.select([V.score >= 0.5, V.score >= 0.2], [0.05, 0.01], 0.002)
+    u = r.random(len(views))
+    s = views[in_slices(len(views), lambda a, b: u[a:b] < p_video[E.video[views[a:b]]])]
+    del u
+    ps = p_video[E.video[s]]
     st = E.t[s] + r.integers(5 * MIN, 120 * MIN, len(s))
     keep = st < W.end_us
     s, ps, st = s[keep], ps[keep], st[keep]
@@ -270,21 +273,21 @@ def prevalence(W, V, E, clean):
         "_loaded_at": ts_col(W.loaded(r, st, 1, 60)),
     })
     # truth: violating share of ALL clean views, per view day, total and per policy
-    day = E.day[views]
-    vid = E.video[views]
-    tot = np.bincount(day, minlength=W.D)
+    tot = np.bincount(E.day[views], minlength=W.D)
+    vio = views[V.violating[E.video[views]]]           # the few violating views
+    del views
+    day, pol = E.day[vio], V.policy[E.video[vio]]
+    vday = np.bincount(day, minlength=W.D)
     rows = []
-    viol = V.violating[vid]
-    vday = np.bincount(day[viol], minlength=W.D)
     for d in range(W.D):
         date = pd.Timestamp(W.day_us[d], unit="us").date()
         rows.append((date, "all", int(vday[d]), int(tot[d])))
     for p in range(len(POLICIES)):
-        m = viol & (V.policy[vid] == p)
-        c = np.bincount(day[m], minlength=W.D)
+        c = np.bincount(day[pol == p], minlength=W.D)
         for d in range(W.D):
             rows.append((pd.Timestamp(W.day_us[d], unit="us").date(), f"pol_{p + 1:02d}", int(c[d]), int(tot[d])))
     df = pd.DataFrame(rows, columns=["view_date", "policy_id", "violating_views", "total_views"])
     df["true_violating_view_rate"] = df.violating_views / df.total_views.where(df.total_views > 0)
     W.truth["violating_view_rate"] = df
     return t
+

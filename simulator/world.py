@@ -30,4 +30,7 @@ class World:
         the initial backfill of history."""
         ts = np.asarray(ts, np.int64)
         d = r.integers(lo_min * 60_000_000, hi_min * 60_000_000, size=len(ts))
-        return np.maximum(ts + d, self.backfill_us + r.integers(0, 60_000_000, size=len(ts)))
+        d += ts     # in place (large tables): same values as ts + d
+        b = r.integers(0, 60_000_000, size=len(ts))
+        b += self.backfill_us
+        return np.maximum(d, b, out=d)

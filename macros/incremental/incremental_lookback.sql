@@ -10,29 +10,36 @@
 {#- SQL expression: the earliest _loaded_at (or other column) a run of
     {{ this }} reprocesses; 1900-01-01 when the target is empty. On Spark
     dateadd by days yields a date (midnight), a slightly longer window. -#}
-{% macro incremental_lookback_start(column='_loaded_at') -%}
+{% macro incremental_lookback_start(column='_loaded_at', relation=none) -%}
     coalesce(
         cast({{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3),
-                            '(select max(' ~ column ~ ') from ' ~ this ~ ')') }} as {{ dbt.type_timestamp() }}),
+                            '(select max(' ~ column ~ ') from ' ~ (relation or this) ~ ')') }} as {{ dbt.type_timestamp() }}),
         cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
     )
 {%- endmacro %}
 
 
-{#- The extra predicate of an incremental stg_ model over its base_ view
-    (aliased `base`): on an incremental run, rows that landed inside the
-    lookback window and whose key is not staged yet; otherwise true. -#}
-{% macro staging_incremental_filter(primary_key) -%}
+{#- Predicate on the raw rows a run reads (`alias` is the base_ rows'
+    alias): on an incremental run the rows that landed inside the lookback
+    window; otherwise true. The loader always sets _loaded_at. -#}
+{% macro landed_in_lookback_window(alias) -%}
     {%- if is_incremental() -%}
-        (
-            base._loaded_at > {{ incremental_lookback_start('_loaded_at') }}
-            and not exists (
-                select 1
-                from {{ this }} as staged
-                where
-                    staged.{{ primary_key }} = base.{{ primary_key }}
-                    and staged._loaded_at > {{ incremental_lookback_start('_loaded_at') }}
-            )
+        {{ alias }}._loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Predicate of an incremental stg_ model: on an incremental run, the key
+    is not staged yet (by any earlier run, so a duplicate landing long after
+    its first copy is never staged); otherwise true. -#}
+{% macro not_staged_yet(primary_key, alias) -%}
+    {%- if is_incremental() -%}
+        not exists (
+            select 1
+            from {{ this }} as staged
+            where staged.{{ primary_key }} = {{ alias }}.{{ primary_key }}
         )
     {%- else -%}
         true
@@ -43,7 +50,8 @@
 {#- Config of an event-grain staging table: appended to on incremental runs
     (append exists on DuckDB and on Spark's parquet tables). -#}
 {% macro staging_incremental_config() -%}
-    {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail'}) }}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
+               'meta': {'recent_rows_column': '_loaded_at'}}) }}
 {%- endmacro %}
 
 
@@ -51,12 +59,39 @@
     incremental run: DuckDB deletes the days and inserts them again
     (delete+insert on the day); Spark, which has no delete+insert on
     parquet, overwrites the days' partitions (insert_overwrite). -#}
-{% macro affected_days_config(date_column) -%}
+{% macro affected_days_config(date_column, loaded_at_column='max_loaded_at') -%}
+    {%- set meta = {'recent_rows_column': loaded_at_column} -%}
     {%- if target.type == 'spark' -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-                   'partition_by': [date_column], 'on_schema_change': 'fail'}) }}
+                   'partition_by': [date_column], 'on_schema_change': 'fail', 'meta': meta}) }}
     {%- else -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
-                   'unique_key': date_column, 'on_schema_change': 'fail'}) }}
+                   'unique_key': date_column, 'on_schema_change': 'fail', 'meta': meta}) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Config of a system's rejected-rows table. DuckDB: incremental with the
+    lookback_replace strategy below (the rows that landed inside the window
+    are deleted and classified again: an orphan whose parent has landed since
+    leaves the table as it enters staging). Spark: a full table, as its
+    parquet tables have no delete. -#}
+{% macro rejected_rows_config() -%}
+    {%- if target.type == 'spark' -%}
+        {{ return({'materialized': 'table', 'meta': {'recent_rows_column': '_loaded_at'}}) }}
+    {%- else -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'lookback_replace',
+                   'on_schema_change': 'fail', 'meta': {'recent_rows_column': '_loaded_at'}}) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Custom incremental strategy (dbt picks get_incremental_<name>_sql):
+    replace every target row that landed inside the lookback window by the
+    run's rows. The window start is read from the target before the delete,
+    the same expression the model's SQL used. -#}
+{% macro get_incremental_lookback_replace_sql(arg_dict) -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where _loaded_at > {{ incremental_lookback_start('_loaded_at', arg_dict['target_relation']) }};
+    {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}

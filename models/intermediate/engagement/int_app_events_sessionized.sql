@@ -3,15 +3,89 @@
 -- session_timeout_minutes) or more without an event, or when the client's
 -- session_hint changes between two events that both carry one. Events
 -- without a hint (web, some mobile) are split by inactivity alone.
--- Materialized as a table: the ordered window over every event is reused by
--- fct_sessions and int_user_days_aggregated.
-{{ config(materialized='table') }}
+-- A session is named after its first event (session_id = user_id, '-',
+-- event_id), so a late event only renames the sessions it touches.
+-- Incremental (docs/incremental.md): a run rebuilds every event day from the
+-- earliest day of an event that landed inside the lookback window; the last
+-- event before that day (if within the timeout) is carried in as an anchor
+-- so that a session crossing midnight keeps its id.
+{{ config(**affected_days_config('event_date', '_loaded_at')) }}
 
 with
 
+{% if is_incremental() -%}
+first_rebuilt_day as (
+
+    select min(cast(event_at as date)) as rebuilt_from
+    from {{ ref('stg_app__events') }}
+    where _loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+
+),
+
+-- each user's last event before the first rebuilt day, when it is recent
+-- enough to continue into that day: it lends its session to the next event
+anchors as (
+
+    select
+        previous.event_id,
+        previous.user_id,
+        previous.event_at,
+        previous.session_hint,
+        previous.session_id,
+        row_number() over (
+            partition by previous.user_id
+            order by previous.event_at desc, previous.event_id desc
+        ) as recency_rank
+    from {{ this }} as previous
+    cross join first_rebuilt_day
+    where
+        previous.event_date < first_rebuilt_day.rebuilt_from
+        and previous.event_at >= {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes', 30),
+                                                'cast(first_rebuilt_day.rebuilt_from as ' ~ dbt.type_timestamp() ~ ')') }}
+
+),
+
+{% endif -%}
 events as (
 
-    select * from {{ ref('stg_app__events') }}
+    select
+        events.event_id,
+        events.user_id,
+        events.event_type,
+        events.event_at,
+        events.session_hint,
+        events.video_id,
+        events.watch_milliseconds,
+        events.watch_seconds,
+        events.country,
+        events.platform,
+        events._loaded_at,
+        false as is_anchor,
+        cast(null as {{ dbt.type_string() }}) as anchor_session_id
+    from {{ ref('stg_app__events') }} as events
+    {%- if is_incremental() %}
+    cross join first_rebuilt_day
+    where cast(events.event_at as date) >= first_rebuilt_day.rebuilt_from
+
+    union all
+
+    select
+        event_id,
+        user_id,
+        cast(null as {{ dbt.type_string() }}) as event_type,
+        event_at,
+        session_hint,
+        cast(null as {{ dbt.type_string() }}) as video_id,
+        cast(null as {{ dbt.type_bigint() }}) as watch_milliseconds,
+        cast(null as double) as watch_seconds,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        cast(null as {{ dbt.type_timestamp() }}) as _loaded_at,
+        true as is_anchor,
+        session_id as anchor_session_id
+    from anchors
+    where recency_rank = 1
+    {%- endif %}
 
 ),
 
@@ -24,17 +98,7 @@ videos as (
 ordered as (
 
     select
-        event_id,
-        user_id,
-        event_type,
-        event_at,
-        session_hint,
-        video_id,
-        watch_milliseconds,
-        watch_seconds,
-        country,
-        platform,
-        _loaded_at,
+        *,
         lag(event_at) over (
             partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
@@ -52,6 +116,7 @@ flagged as (
     select
         *,
         case
+            when is_anchor then 0
             when previous_event_at is null then 1
             when
                 event_at >= {{ dbt.dateadd('minute', var('session_timeout_minutes', 30), 'previous_event_at') }}
@@ -67,47 +132,64 @@ flagged as (
 
 ),
 
+-- sessions in event order: a start (or the anchor) opens the next one
 numbered as (
 
     select
         *,
-        sum(is_session_start_flag) over (
+        sum(case when is_anchor then 1 else is_session_start_flag end) over (
             partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
             rows between unbounded preceding and current row
-        ) as session_number
+        ) as session_sequence
     from flagged
+
+),
+
+named as (
+
+    select
+        *,
+        first_value(
+            case
+                when is_anchor then anchor_session_id
+                else {{ dbt.concat(["user_id", "'-'", "event_id"]) }}
+            end
+        ) over (
+            partition by user_id, session_sequence
+            order by event_at asc nulls last, event_id asc nulls last
+        ) as session_id
+    from numbered
 
 ),
 
 final as (
 
     select
-        numbered.event_id,
-        numbered.user_id,
-        {{ dbt.concat(["numbered.user_id", "'-s'", "cast(numbered.session_number as " ~ dbt.type_string() ~ ")"]) }}
-            as session_id,
-        cast(numbered.session_number as {{ dbt.type_bigint() }}) as session_number,
-        numbered.is_session_start_flag = 1 as is_session_start,
-        numbered.event_type,
-        numbered.event_at,
-        cast(numbered.event_at as date) as event_date,
-        numbered.session_hint,
-        numbered.video_id,
-        numbered.watch_milliseconds,
-        numbered.watch_seconds,
+        named.event_id,
+        named.user_id,
+        named.session_id,
+        named.is_session_start_flag = 1 as is_session_start,
+        named.event_type,
+        named.event_at,
+        cast(named.event_at as date) as event_date,
+        named.session_hint,
+        named.video_id,
+        named.watch_milliseconds,
+        named.watch_seconds,
         videos.duration_seconds as video_duration_seconds,
         coalesce(
-            numbered.event_type = 'video_view'
-            and numbered.watch_milliseconds >= videos.duration_seconds * 1000,
+            named.event_type = 'video_view'
+            and named.watch_milliseconds >= videos.duration_seconds * 1000,
             false
         ) as is_completed_view,
-        numbered.country,
-        numbered.platform,
-        numbered._loaded_at
-    from numbered
+        named.country,
+        named.platform,
+        named._loaded_at
+    from named
     left join videos
-        on numbered.video_id = videos.video_id
+        on named.video_id = videos.video_id
+    where not named.is_anchor
 
 )
 

@@ -3,6 +3,10 @@
 -- unit's values from its first exposure to min(ended_at, end of data); covariate is the same
 -- quantity in the 14 days before the experiment started (CUPED). Units without activity count
 -- as 0. Units exposed to more than one variant are excluded here.
+-- A table, not a view: it scans every event, and its tests and
+-- int_experiment_arm_statistics_aggregated would each scan them again.
+{{ config(materialized='table') }}
+
 with
 
 exposed_units as (

@@ -13,7 +13,6 @@ aggregated as (
     select
         session_id,
         user_id,
-        session_number,
         min(event_at) as started_at,
         max(event_at) as ended_at,
         max(session_hint) as session_hint,
@@ -30,8 +29,7 @@ aggregated as (
     from events
     group by
         session_id,
-        user_id,
-        session_number
+        user_id
 
 ),
 
@@ -40,7 +38,12 @@ final as (
     select
         session_id,
         user_id,
-        session_number,
+        -- sessions are named after their first event: ties on the start
+        -- time are broken by that event's id, as sessionization orders them
+        row_number() over (
+            partition by user_id
+            order by started_at asc, session_id asc
+        ) as session_number,
         started_at,
         ended_at,
         cast(started_at as date) as session_date,

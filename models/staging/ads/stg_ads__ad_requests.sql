@@ -1,5 +1,5 @@
 -- One row per ad request the app sent to the ad server.
--- Clean rows only: the checks are in base_ads__ad_requests.
+-- Clean rows, the first landed copy of each key: the checks are in base_ads__ad_requests.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_ads__ad_requests') }}
+    select * from {{ ref('base_ads__ad_requests') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['request_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -20,11 +31,10 @@ final as (
         placement,
         is_filled,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('request_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('request_id', 'deduplicated') }}
 
 )
 

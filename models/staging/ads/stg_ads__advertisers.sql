@@ -1,10 +1,20 @@
 -- One row per advertiser account.
--- Clean rows only: the checks are in base_ads__advertisers.
+-- Clean rows, the first landed copy of each key: the checks are in base_ads__advertisers.
 with
 
 base as (
 
     select * from {{ ref('base_ads__advertisers') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['advertiser_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -16,8 +26,8 @@ final as (
         industry,
         country,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

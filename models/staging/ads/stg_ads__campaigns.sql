@@ -1,10 +1,20 @@
 -- One row per ad campaign.
--- Clean rows only: the checks are in base_ads__campaigns.
+-- Clean rows, the first landed copy of each key: the checks are in base_ads__campaigns.
 with
 
 base as (
 
     select * from {{ ref('base_ads__campaigns') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['campaign_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -22,8 +32,8 @@ final as (
         start_date,
         end_date,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

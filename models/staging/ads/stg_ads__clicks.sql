@@ -1,5 +1,5 @@
 -- One row per click on an ad.
--- Clean rows only: the checks are in base_ads__clicks.
+-- Clean rows, the first landed copy of each key: the checks are in base_ads__clicks.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_ads__clicks') }}
+    select * from {{ ref('base_ads__clicks') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['click_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -20,11 +31,10 @@ final as (
         revenue_micros,
         revenue_usd,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('click_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('click_id', 'deduplicated') }}
 
 )
 

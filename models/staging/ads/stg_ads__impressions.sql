@@ -1,5 +1,5 @@
 -- One row per ad shown to a user.
--- Clean rows only: the checks are in base_ads__impressions.
+-- Clean rows, the first landed copy of each key: the checks are in base_ads__impressions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_ads__impressions') }}
+    select * from {{ ref('base_ads__impressions') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['impression_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -24,11 +35,10 @@ final as (
         revenue_micros,
         revenue_usd,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('impression_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('impression_id', 'deduplicated') }}
 
 )
 

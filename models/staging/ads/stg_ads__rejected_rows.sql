@@ -10,5 +10,6 @@
         ['impressions', ['impression_id']],
         ['clicks', ['click_id']],
         ['conversions', ['conversion_id']]
-    ]
+    ],
+    incremental=true
 ) }}

@@ -1,5 +1,5 @@
 -- One row per client event of the app (the raw event log).
--- Clean rows only: the checks are in base_app__events.
+-- Clean rows, the first landed copy of each key: the checks are in base_app__events.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_app__events') }}
+    select * from {{ ref('base_app__events') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['event_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -30,11 +41,10 @@ final as (
         device_id_hash,
         ip_address_hash,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('event_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('event_id', 'deduplicated') }}
 
 )
 

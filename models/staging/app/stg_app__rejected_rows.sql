@@ -7,5 +7,6 @@
         ['users', ['user_id']],
         ['videos', ['video_id']],
         ['events', ['event_id']]
-    ]
+    ],
+    incremental=true
 ) }}

@@ -1,10 +1,20 @@
 -- One row per registered app user.
--- Clean rows only: the checks are in base_app__users.
+-- Clean rows, the first landed copy of each key: the checks are in base_app__users.
 with
 
 base as (
 
     select * from {{ ref('base_app__users') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['user_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -18,8 +28,8 @@ final as (
         age_band,
         acquisition_channel,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per registered creator (a user who joined the creator program system).
--- Clean rows only: the checks are in base_creators__creators.
+-- Clean rows, the first landed copy of each key: the checks are in base_creators__creators.
 with
 
 base as (
 
     select * from {{ ref('base_creators__creators') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['creator_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -19,8 +29,8 @@ final as (
         verified_at,
         registered_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

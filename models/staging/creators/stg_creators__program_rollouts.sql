@@ -1,10 +1,20 @@
 -- One row per country and program: when the program launched there.
--- Clean rows only: the checks are in base_creators__program_rollouts.
+-- Clean rows, the first landed copy of each key: the checks are in base_creators__program_rollouts.
 with
 
 base as (
 
     select * from {{ ref('base_creators__program_rollouts') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['country', 'program']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -15,8 +25,8 @@ final as (
         program,
         launched_on,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

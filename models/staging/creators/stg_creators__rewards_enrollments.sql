@@ -1,10 +1,20 @@
 -- One row per enrollment of a creator in a rewards program.
--- Clean rows only: the checks are in base_creators__rewards_enrollments.
+-- Clean rows, the first landed copy of each key: the checks are in base_creators__rewards_enrollments.
 with
 
 base as (
 
     select * from {{ ref('base_creators__rewards_enrollments') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['enrollment_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         enrolled_at,
         left_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

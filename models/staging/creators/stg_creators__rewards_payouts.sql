@@ -1,10 +1,20 @@
 -- One row per rewards payout to a creator for a period.
--- Clean rows only: the checks are in base_creators__rewards_payouts.
+-- Clean rows, the first landed copy of each key: the checks are in base_creators__rewards_payouts.
 with
 
 base as (
 
     select * from {{ ref('base_creators__rewards_payouts') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['payout_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -19,8 +29,8 @@ final as (
         amount_usd,
         paid_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per unit assigned to a variant by the assignment service.
--- Clean rows only: the checks are in base_experimentation__assignments.
+-- Clean rows, the first landed copy of each key: the checks are in base_experimentation__assignments.
 with
 
 base as (
 
     select * from {{ ref('base_experimentation__assignments') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['assignment_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         variant,
         assigned_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per A/B experiment configured in the assignment service.
--- Clean rows only: the checks are in base_experimentation__experiments.
+-- Clean rows, the first landed copy of each key: the checks are in base_experimentation__experiments.
 with
 
 base as (
 
     select * from {{ ref('base_experimentation__experiments') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['experiment_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -23,8 +33,8 @@ final as (
         primary_metric,
         hypothesis,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

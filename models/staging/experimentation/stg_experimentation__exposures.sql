@@ -1,5 +1,5 @@
 -- One row per client-logged exposure of a unit to a variant (many per unit; a buggy client can log several variants).
--- Clean rows only: the checks are in base_experimentation__exposures.
+-- Clean rows, the first landed copy of each key: the checks are in base_experimentation__exposures.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_experimentation__exposures') }}
+    select * from {{ ref('base_experimentation__exposures') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['exposure_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -20,11 +31,10 @@ final as (
         variant,
         exposed_at,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('exposure_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('exposure_id', 'deduplicated') }}
 
 )
 

@@ -7,5 +7,6 @@
         ['experiments', ['experiment_id']],
         ['assignments', ['assignment_id']],
         ['exposures', ['exposure_id']]
-    ]
+    ],
+    incremental=true
 ) }}

@@ -1,10 +1,20 @@
 -- One row per gamification event of a labeler (XP, levels, streaks, badges, quests, leaderboard views).
--- Clean rows only: the checks are in base_labeling__gamification_events.
+-- Clean rows, the first landed copy of each key: the checks are in base_labeling__gamification_events.
 with
 
 base as (
 
     select * from {{ ref('base_labeling__gamification_events') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['gamification_event_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -20,8 +30,8 @@ final as (
         quest_id,
         level,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per labeling project.
--- Clean rows only: the checks are in base_labeling__projects.
+-- Clean rows, the first landed copy of each key: the checks are in base_labeling__projects.
 with
 
 base as (
 
     select * from {{ ref('base_labeling__projects') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['project_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         pay_per_task_usd,
         started_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -11,5 +11,6 @@
         ['reviews', ['review_id']],
         ['gamification_events', ['gamification_event_id']],
         ['payments', ['payment_id']]
-    ]
+    ],
+    incremental=true
 ) }}

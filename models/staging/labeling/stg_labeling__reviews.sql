@@ -1,10 +1,20 @@
 -- One row per review of a submission.
--- Clean rows only: the checks are in base_labeling__reviews.
+-- Clean rows, the first landed copy of each key: the checks are in base_labeling__reviews.
 with
 
 base as (
 
     select * from {{ ref('base_labeling__reviews') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['review_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         is_accepted,
         reviewer_id,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,5 +1,5 @@
 -- One row per submission of a task by a labeler.
--- Clean rows only: the checks are in base_labeling__submissions.
+-- Clean rows, the first landed copy of each key: the checks are in base_labeling__submissions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_labeling__submissions') }}
+    select * from {{ ref('base_labeling__submissions') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['submission_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -22,11 +33,10 @@ final as (
         answer,
         is_skipped,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('submission_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('submission_id', 'deduplicated') }}
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per labeling task.
--- Clean rows only: the checks are in base_labeling__tasks.
+-- Clean rows, the first landed copy of each key: the checks are in base_labeling__tasks.
 with
 
 base as (
 
     select * from {{ ref('base_labeling__tasks') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['task_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -18,8 +28,8 @@ final as (
         gold_answer,
         task_difficulty,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per enforcement action on an account.
--- Clean rows only: the checks are in base_trust_safety__account_actions.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__account_actions.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__account_actions') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['action_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         acted_at,
         action_reason,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

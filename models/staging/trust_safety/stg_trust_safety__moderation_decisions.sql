@@ -1,5 +1,5 @@
 -- One row per moderation decision on a video.
--- Clean rows only: the checks are in base_trust_safety__moderation_decisions.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__moderation_decisions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
 {{ config(**staging_incremental_config()) }}
 
@@ -7,7 +7,18 @@ with
 
 base as (
 
-    select * from {{ ref('base_trust_safety__moderation_decisions') }}
+    select * from {{ ref('base_trust_safety__moderation_decisions') }} as base
+    where {{ landed_in_lookback_window('base') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['decision_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -24,11 +35,10 @@ final as (
         reviewer_type,
         model_score,
         _loaded_at
-    from base
+    from deduplicated
     where
-        quarantine_reason is null
-        and not is_duplicate
-        and {{ staging_incremental_filter('decision_id') }}
+        landing_order = 1
+        and {{ not_staged_yet('decision_id', 'deduplicated') }}
 
 )
 

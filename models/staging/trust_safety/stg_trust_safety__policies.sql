@@ -1,10 +1,20 @@
 -- One row per content policy.
--- Clean rows only: the checks are in base_trust_safety__policies.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__policies.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__policies') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['policy_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -15,8 +25,8 @@ final as (
         policy_name,
         policy_severity,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per sampled video view labeled for prevalence measurement.
--- Clean rows only: the checks are in base_trust_safety__prevalence_samples.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__prevalence_samples.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__prevalence_samples') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['sample_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -18,8 +28,8 @@ final as (
         policy_id,
         sampling_weight,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per expert QA audit of a video (actioned or not), from a stratified sample.
--- Clean rows only: the checks are in base_trust_safety__qa_audits.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__qa_audits.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__qa_audits') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['audit_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -20,8 +30,8 @@ final as (
         sampling_stratum,
         sampling_weight,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

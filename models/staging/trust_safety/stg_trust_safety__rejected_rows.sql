@@ -12,5 +12,6 @@
         ['qa_audits', ['audit_id']],
         ['prevalence_samples', ['sample_id']],
         ['account_actions', ['action_id']]
-    ]
+    ],
+    incremental=true
 ) }}

@@ -1,10 +1,20 @@
 -- One row per user report of a video.
--- Clean rows only: the checks are in base_trust_safety__reports.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__reports.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__reports') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['report_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -17,8 +27,8 @@ final as (
         reported_at,
         policy_id,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

@@ -1,10 +1,20 @@
 -- One row per risk-detection strategy (a model, a rule or a manual queue).
--- Clean rows only: the checks are in base_trust_safety__risk_strategies.
+-- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__risk_strategies.
 with
 
 base as (
 
     select * from {{ ref('base_trust_safety__risk_strategies') }}
+
+),
+
+deduplicated as (
+
+    select
+        base.*,
+        {{ landing_order(['strategy_id']) }} as landing_order
+    from base
+    where base.quarantine_reason is null
 
 ),
 
@@ -18,8 +28,8 @@ final as (
         launched_at,
         retired_at,
         _loaded_at
-    from base
-    where quarantine_reason is null and not is_duplicate
+    from deduplicated
+    where landing_order = 1
 
 )
 

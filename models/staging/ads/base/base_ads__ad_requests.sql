@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of ads.ad_requests: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_ads__ad_requests keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_ads__ad_requests keeps the
 -- clean first copies; stg_ads__rejected_rows keeps the rest.
 with
 
@@ -44,15 +45,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['request_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -63,9 +55,8 @@ final as (
         is_filled,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

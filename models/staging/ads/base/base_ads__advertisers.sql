@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of ads.advertisers: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_ads__advertisers keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_ads__advertisers keeps the
 -- clean first copies; stg_ads__rejected_rows keeps the rest.
 with
 
@@ -40,15 +41,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['advertiser_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -58,9 +50,8 @@ final as (
         country,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of ads.clicks: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_ads__clicks keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_ads__clicks keeps the
 -- clean first copies; stg_ads__rejected_rows keeps the rest.
 with
 
@@ -52,15 +53,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['click_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -71,9 +63,8 @@ final as (
         revenue_micros / 1000000.0 as revenue_usd,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

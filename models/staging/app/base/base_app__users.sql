@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of app.users: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_app__users keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_app__users keeps the
 -- clean first copies; stg_app__rejected_rows keeps the rest.
 with
 
@@ -47,15 +48,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['user_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -67,9 +59,8 @@ final as (
         acquisition_channel,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

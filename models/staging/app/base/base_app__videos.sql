@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of app.videos: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_app__videos keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_app__videos keeps the
 -- clean first copies; stg_app__rejected_rows keeps the rest.
 with
 
@@ -55,15 +56,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['video_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -75,9 +67,8 @@ final as (
         language,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

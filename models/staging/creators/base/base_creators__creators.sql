@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of creators.creators: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_creators__creators keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_creators__creators keeps the
 -- clean first copies; stg_creators__rejected_rows keeps the rest.
 with
 
@@ -47,15 +48,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['creator_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -68,9 +60,8 @@ final as (
         registered_at,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of experimentation.experiments: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_experimentation__experiments keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_experimentation__experiments keeps the
 -- clean first copies; stg_experimentation__rejected_rows keeps the rest.
 with
 
@@ -51,15 +52,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['experiment_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -76,9 +68,8 @@ final as (
         hypothesis,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

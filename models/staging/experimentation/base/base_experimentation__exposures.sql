@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of experimentation.exposures: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_experimentation__exposures keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_experimentation__exposures keeps the
 -- clean first copies; stg_experimentation__rejected_rows keeps the rest.
 with
 
@@ -53,15 +54,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['exposure_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -72,9 +64,8 @@ final as (
         exposed_at,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of labeling.gamification_events: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_labeling__gamification_events keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_labeling__gamification_events keeps the
 -- clean first copies; stg_labeling__rejected_rows keeps the rest.
 with
 
@@ -61,15 +62,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['event_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -83,9 +75,8 @@ final as (
         level,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

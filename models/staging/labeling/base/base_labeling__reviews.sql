@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of labeling.reviews: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_labeling__reviews keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_labeling__reviews keeps the
 -- clean first copies; stg_labeling__rejected_rows keeps the rest.
 with
 
@@ -54,15 +55,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['review_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -73,9 +65,8 @@ final as (
         reviewer_id,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

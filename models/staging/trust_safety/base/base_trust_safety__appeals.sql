@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of trust_safety.appeals: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_trust_safety__appeals keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__appeals keeps the
 -- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
 with
 
@@ -56,15 +57,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['appeal_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -75,9 +67,8 @@ final as (
         outcome as appeal_outcome,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 
 -- Every raw row of trust_safety.qa_audits: typed, checked against docs/cleaning_rules.md,
--- flagged as duplicate or given its quarantine reason. stg_trust_safety__qa_audits keeps the
+-- given its quarantine reason (no window here, so filters on _loaded_at reach the
+-- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__qa_audits keeps the
 -- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
 with
 
@@ -46,15 +47,6 @@ checked as (
 
 ),
 
-flagged as (
-
-    select
-        checked.*,
-        {{ is_duplicate_row(['audit_id']) }} as is_duplicate
-    from checked
-
-),
-
 final as (
 
     select
@@ -68,9 +60,8 @@ final as (
         sampling_weight,
         _loaded_at,
         quarantine_reason,
-        is_duplicate,
         raw_row_json
-    from flagged
+    from checked
 
 )
 
