@@ -21,10 +21,11 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install install-spark simulate-small run test lint build-small pytest spark-build bench clean
+.PHONY: help install install-spark simulate-small run daily test lint build-small pytest spark-build bench clean
 
 help:
 	@echo "make run          install, simulate the default dataset, dbt build, print a summary"
+	@echo "make daily        after make run LANDED_THROUGH=<date>: land the next day, nightly incremental build"
 	@echo "make test         lint, build and test on a small simulated dataset, run python_checks"
 	@echo "make spark-build  dbt build on the spark target (local PySpark) over the small dataset"
 	@echo "make bench        timings at SIZES (default 1m 10m 100m) app events -> docs/benchmarks.md"
@@ -48,7 +49,7 @@ install-spark: $(VENV)/.installed-spark
 # ---------------------------------------------------------------- make run
 run: install
 	@start=$$(date +%s); \
-	$(PY) -m simulator --out $(RUN_DIR) --preset default --seed $(SEED); \
+	$(PY) -m simulator --out $(RUN_DIR) --preset default --seed $(SEED) $(if $(LANDED_THROUGH),--landed-through $(LANDED_THROUGH)); \
 	sim_end=$$(date +%s); \
 	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
 		$(DBT) build --quiet --full-refresh; \
@@ -56,6 +57,16 @@ run: install
 	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
 		$(DBT) run-operation --quiet print_build_summary; \
 	echo "simulate: $$((sim_end - start)) s, dbt build: $$((build_end - sim_end)) s, total: $$(( $$(date +%s) - start )) s"
+
+# The nightly job (docs/incremental.md), after e.g.
+# `make run LANDED_THROUGH=2026-09-20`: the simulator lands the next day
+# into the make-run dataset, then a plain incremental build whose row-level
+# tests read only the lookback window. The full suite is `make run` (or any
+# dbt build without the var).
+daily: install
+	$(PY) -m simulator --out $(RUN_DIR) --append-day
+	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
+		$(DBT) build --quiet --vars '{data_tests_scope: recent}'
 
 # --------------------------------------------------------------- make test
 test: install

@@ -9,12 +9,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .common import (COUNTRIES, COUNTRY_LANG, COUNTRY_P, DAY, DIURNAL_P, HOUR, MIN, PLATFORM_P,
-                     PLATFORMS, SEC, TS_NULL, WEEKDAY_MULT, first_per_group,
-                     group_cumsum_exclusive, in_slices, below, rank_within, time_of_day, weekday_of_epoch_day)
+                     PLATFORMS, SEC, TS_NULL, WEEKDAY_MULT, below, first_per_group,
+                     group_cumsum_exclusive, in_slices, rank_within, time_of_day,
+                     weekday_of_epoch_day)
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
 
 AGE_BANDS = ["13-17", "18-24", "25-34", "35-44", "45+"]
@@ -392,8 +391,7 @@ def gen_events(W, U, C, V, S, X):
         np.full(len(se), 2))
 
     def column(k):   # one column of every part, its parts dropped
-        x = np.concatenate(P.pop(k))
-        return x
+        return np.concatenate(P.pop(k))
 
     t = column("t")
     keep = t < W.end_us

@@ -34,34 +34,23 @@ def gen_rewards(W, U, C, V, E, clean):
     # weekly periods starting on Mondays
     first_monday = int((7 - W.dow[0]) % 7)
     n_weeks = max(0, (W.D - first_monday) // 7)
-    # qualified views from clean events
-    # (in place, one event-sized mask at a time: E can hold 100M events)
-    m = E.type == 1
-    m &= clean
-    m &= E.surface == 0
-    m &= E.watch >= 5000
-    vv, vu, vd = E.video[m], E.user[m], E.day[m]
-    del m
-    owner = V.user[vv]
-    ok = (vu != owner) & (C.of_user[owner] >= 0)
-    del owner
-    key = vu[ok].astype(np.int64)
-    del vu
-    key *= V.n
-    key += vv[ok]
-    del vv
-    key *= W.D + 1
-    key += vd[ok]
-    del vd, ok
-    key = np.unique(key)
-    kd = key % (W.D + 1)
-    kv = (key // (W.D + 1)) % V.n
-    del key
-    kc = C.of_user[V.user[kv]]
-    wk = (kd - first_monday) // 7
-    okw = (kd >= first_monday) & (wk < n_weeks)
-    q = np.bincount(kc[okw] * max(n_weeks, 1) + wk[okw], minlength=C.n * max(n_weeks, 1))
-    del kd, kv, kc, wk, okw
+    # qualified views from clean events: one per viewer x video x day. Events are in
+    # time order, so each day is one block of E (E can hold 100M events).
+    nw = max(n_weeks, 1)
+    q = np.zeros(C.n * nw, np.int64)
+    bounds = np.searchsorted(E.day, np.arange(W.D + 1))
+    for d in range(first_monday, min(W.D, first_monday + 7 * n_weeks)):
+        a, b = bounds[d], bounds[d + 1]
+        m = E.type[a:b] == 1
+        m &= clean[a:b]
+        m &= E.surface[a:b] == 0
+        m &= E.watch[a:b] >= 5000
+        vv, vu = E.video[a:b][m], E.user[a:b][m]
+        owner = V.user[vv]
+        ok = (vu != owner) & (C.of_user[owner] >= 0)
+        pair = np.unique(vu[ok].astype(np.int64) * V.n + vv[ok])
+        kc = C.of_user[V.user[pair % V.n]]
+        q += np.bincount(kc * nw + (d - first_monday) // 7, minlength=C.n * nw)
     rows = []
     enr_of = np.full(C.n, np.iinfo(np.int64).max); enr_of[ci] = et
     left_of = np.full(C.n, np.iinfo(np.int64).max); left_of[ci] = np.where(lt == TS_NULL, left_of[ci], lt)

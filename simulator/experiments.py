@@ -161,8 +161,10 @@ def build_experiments(W, exps, unit_prefix):
         s = e.spec
         exp_rows.append(e)
         units = np.flatnonzero(e.arm >= 0)
-        a_parts.append((np.full(len(units), e.n), units, e.arm[units], e.assigned_at[units],
-                        np.full(len(units), ["user", "labeler", "creator"].index(s["unit"]))))
+        # compact dtypes (ids int32, small codes int16/int8): exposures scale with sessions
+        a_parts.append((np.full(len(units), e.n, np.int16), units.astype(np.int32),
+                        e.arm[units].astype(np.int16), e.assigned_at[units],
+                        np.full(len(units), ["user", "labeler", "creator"].index(s["unit"]), np.int8)))
         # exposure rows: the first candidate per unit, later ones with some probability
         cu, ct = e.cand_unit, e.cand_ts
         first = first_per_group(cu)
@@ -196,7 +198,7 @@ def build_experiments(W, exps, unit_prefix):
             bv = (e.arm[bu] + 1 + r.integers(0, e.k - 1, n_bug)) % e.k
             cu = np.r_[cu, bu]; ct = np.r_[ct, bt]; var = np.r_[var, bv]
             first = np.r_[first, np.zeros(n_bug, bool)]
-        x_parts.append((np.full(len(cu), e.n), cu, var, ct, first))
+        x_parts.append((np.full(len(cu), e.n, np.int16), cu.astype(np.int32), var.astype(np.int16), ct, first))
         design_rows.append(dict(
             experiment_id=f"exp_{e.n:03d}", experiment_name=s["name"], domain=s["domain"],
             randomization_unit=s["unit"], variants=",".join(s["variants"]),
@@ -236,8 +238,9 @@ def build_experiments(W, exps, unit_prefix):
     e_id = np.concatenate([p[0] for p in a_parts]); u = np.concatenate([p[1] for p in a_parts])
     v = np.concatenate([p[2] for p in a_parts]); at = np.concatenate([p[3] for p in a_parts])
     kind = np.concatenate([p[4] for p in a_parts])
+    del a_parts
     o = np.lexsort((u, at))
-    e_id, u, v, at, kind = e_id[o], u[o], v[o], at[o], kind[o]
+    e_id = e_id[o]; u = u[o]; v = v[o]; at = at[o]; kind = kind[o]   # one at a time
     vnames = {e.n: e.spec["variants"] for e in exps}
     t_asg = Table("experimentation", "assignments", {
         "assignment_id": id_col(np.arange(1, len(u) + 1), "asg", 7),
@@ -247,15 +250,16 @@ def build_experiments(W, exps, unit_prefix):
         "assigned_at": ts_col(at),
         "_loaded_at": ts_col(W.loaded(r, at, 1, 20)),
     })
-    t_asg.meta = dict(exp=e_id)
+    t_asg.meta = dict(exp=e_id.astype(np.int16))
     # exposures
     e_id = np.concatenate([p[0] for p in x_parts]); u = np.concatenate([p[1] for p in x_parts])
     v = np.concatenate([p[2] for p in x_parts]); xt = np.concatenate([p[3] for p in x_parts])
     first = np.concatenate([p[4] for p in x_parts])
-    kind = np.array([["user", "labeler", "creator"].index(e.spec["unit"]) for e in exps])[
+    del x_parts
+    kind = np.array([["user", "labeler", "creator"].index(e.spec["unit"]) for e in exps], np.int8)[
         np.searchsorted(ids, e_id)]
     o = np.lexsort((u, xt))
-    e_id, u, v, xt, first, kind = e_id[o], u[o], v[o], xt[o], first[o], kind[o]
+    e_id = e_id[o]; u = u[o]; v = v[o]; xt = xt[o]; first = first[o]; kind = kind[o]
     t_exp_x = Table("experimentation", "exposures", {
         "exposure_id": id_col(np.arange(1, len(u) + 1), "xpo", 8),
         "experiment_id": id_col(e_id, "exp", 3),
@@ -264,7 +268,7 @@ def build_experiments(W, exps, unit_prefix):
         "exposed_at": ts_col(xt),
         "_loaded_at": ts_col(W.loaded(r, xt, 1, 30)),
     })
-    t_exp_x.meta = dict(exp=e_id, first=first)
+    t_exp_x.meta = dict(exp=e_id.astype(np.int16), first=first)
 
     # truth
     eff_rows, met_rows = [], []
@@ -289,7 +293,7 @@ def _unit_col(u, kind, unit_prefix):
     # users and creators share the user id space; labelers have their own prefix
     c = id_col(u, unit_prefix["user"][0], unit_prefix["user"][1])
     c.kind = "unit"
-    c.meta = (kind, unit_prefix)
+    c.meta = (np.asarray(kind, np.int8), unit_prefix)
     return c
 
 

@@ -8,6 +8,7 @@ Duplicates are exact copies of clean, on-time rows landing later; late rows land
 import numpy as np
 import pandas as pd
 
+from . import common
 from .common import DAY, HOUR, MIN, TS_NULL
 
 T, F = True, False
@@ -157,6 +158,27 @@ def _id_text(col, pos):
     return prefix, str(int(col.values(pos))).zfill(width)
 
 
+def nth_true(mask, ranks, step=None):
+    """np.flatnonzero(mask)[ranks] (same order) without the row-sized index array."""
+    step = step or common.SLICE
+    ranks = np.asarray(ranks, np.int64)
+    o = np.argsort(ranks, kind="stable")
+    sr = ranks[o]
+    out = np.empty(len(ranks), np.int64)
+    seen = j = 0
+    for a in range(0, len(mask), step):
+        if j == len(sr):
+            break
+        c = mask[a:a + step]
+        cnt = int(np.count_nonzero(c))
+        hi = int(np.searchsorted(sr, seen + cnt))     # ranks below seen + cnt fall in this slice
+        if hi > j:
+            out[o[j:hi]] = np.flatnonzero(c)[sr[j:hi] - seen] + a
+            j = hi
+        seen += cnt
+    return out
+
+
 def counts_for(tbl, spec, scale):
     n = len(tbl)
     out = {}
@@ -186,10 +208,13 @@ def choose(W, tbl, spec, protect=None):
     late_col = spec["late"]
 
     def pick(mask, k):
-        idx = np.flatnonzero(mask & ~used)
-        if len(idx) == 0 or k <= 0:
+        # r.choice(n, ...) draws what r.choice(flatnonzero(free), ...) draws (then takes
+        # from the array), so the row-sized index array is never built
+        free = mask & ~used
+        cnt = int(np.count_nonzero(free))
+        if cnt == 0 or k <= 0:
             return np.array([], np.int64)
-        s = np.sort(r.choice(idx, min(k, len(idx)), replace=False))
+        s = np.sort(nth_true(free, r.choice(cnt, min(k, cnt), replace=False)))
         used[s] = True
         return s
 
@@ -202,8 +227,10 @@ def choose(W, tbl, spec, protect=None):
             plan[f] = (None, pick(tbl.cols[late_col].data != TS_NULL, k))
             continue
         if f == "duplicate":
-            plan[f] = (None, r.choice(np.flatnonzero(~used), min(k, int((~used).sum())), replace=True)
-                       if (~used).any() else np.array([], np.int64))
+            free = ~used
+            cnt = int(np.count_nonzero(free))
+            plan[f] = (None, nth_true(free, r.choice(cnt, min(k, cnt), replace=True))
+                       if cnt else np.array([], np.int64))
             continue
         ok = ~prot
         if f == "null_id":

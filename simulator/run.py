@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import ads, app, creators, faults, labeling, trust
-from .common import DAY, EPOCH
+from .common import DAY, EPOCH, return_freed_memory
 from .experiments import DESIGN, Exp, build_experiments
 from .tables import landing_days, write_table
 from .config import Config
@@ -49,6 +49,7 @@ def simulate(cfg):
     Writes nothing, so a full run, a run cut at --landed-through and --append-day
     all see identical random draws and rows.
     """
+    return_freed_memory()
     W = World(cfg)
     W.anomalies = plan_anomalies(W)
 
@@ -77,7 +78,10 @@ def simulate(cfg):
     tabs += trust.reference_tables(W)
     t_exp, t_asg, t_xpo = build_experiments(W, [X[k] for k in sorted(X)], UNIT_PREFIX)
     tabs += [t_exp, t_asg, t_xpo]
+    for e in X.values():   # every effect is injected: free the per-unit arrays
+        e.arm = e.assigned_at = e.first = e.cand_unit = e.cand_ts = None
     t_users, t_videos, t_events = app.users_table(W, U), app.videos_table(W, V), app.events_table(W, U, S, E)
+    del S   # the events table keeps only the session lookups it needs
     t_cr, t_roll = app.creators_table(W, U, C)
     tabs += [t_users, t_videos, t_events, t_cr, t_roll]
     # events' faults are chosen first: prevalence samples, payouts and the prevalence
@@ -91,7 +95,7 @@ def simulate(cfg):
         W.tables[(t.system, t.name)] = t
     # events' arrays are shared with t_events, which faults now modify: drop every
     # other reference so duplicates (concatenations) do not keep two copies alive
-    del E, R, S, clean, tabs, t
+    del E, R, clean, tabs, t
 
     prot = faults.protect_from_children(W)
     key_exps = [n for n, e in X.items() if e.spec.get("srm") or e.spec.get("cuped")]

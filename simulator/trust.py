@@ -3,7 +3,8 @@ appeals, stratified QA audits, view-weighted prevalence samples, account actions
 import numpy as np
 import pandas as pd
 
-from .common import DAY, HOUR, MIN, SEC, TS_NULL, first_per_group, in_slices
+from . import common
+from .common import DAY, HOUR, MIN, SEC, TS_NULL, first_per_group
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
 
 POLICIES = [("spam", 0), ("harassment", 1), ("nudity", 1), ("misinformation", 1),
@@ -249,13 +250,26 @@ def reference_tables(W):
 def prevalence(W, V, E, clean):
     """View-weighted sample of clean video_view events, stratified by model score."""
     r = W.rng("prevalence")
-    views = np.flatnonzero((E.type == 1) & clean)
-    # inclusion probability by the viewed video's score (a per-video lookup, computed
-    # per event only in slices: views can be ~2/3 of 100M events)
+    # inclusion probability by the viewed video's score (a per-video lookup). Events are
+    # scanned in slices (E can hold 100M events): only the uniforms are view-sized.
     p_video = np.select([V.score >= 0.5, V.score >= 0.2], [0.05, 0.01], 0.002)
-    u = r.random(len(views))
-    s = views[in_slices(len(views), lambda a, b: u[a:b] < p_video[E.video[views[a:b]]])]
+    step = common.SLICE
+    is_view = lambda a: (E.type[a:a + step] == 1) & clean[a:a + step]
+    n_views = sum(int(np.count_nonzero(is_view(a))) for a in range(0, E.n, step))
+    u = r.random(n_views)
+    picked, violating = [], []
+    tot = np.zeros(W.D, np.int64)
+    j = 0
+    for a in range(0, E.n, step):
+        views = np.flatnonzero(is_view(a)) + a
+        vid = E.video[views]
+        picked.append(views[u[j:j + len(views)] < p_video[vid]])
+        j += len(views)
+        tot += np.bincount(E.day[views], minlength=W.D)     # truth: all clean views per day
+        violating.append(views[V.violating[vid]])
     del u
+    s = np.concatenate(picked) if picked else np.array([], np.int64)
+    vio = np.concatenate(violating) if violating else np.array([], np.int64)
     ps = p_video[E.video[s]]
     st = E.t[s] + r.integers(5 * MIN, 120 * MIN, len(s))
     keep = st < W.end_us
@@ -273,9 +287,6 @@ def prevalence(W, V, E, clean):
         "_loaded_at": ts_col(W.loaded(r, st, 1, 60)),
     })
     # truth: violating share of ALL clean views, per view day, total and per policy
-    tot = np.bincount(E.day[views], minlength=W.D)
-    vio = views[V.violating[E.video[views]]]           # the few violating views
-    del views
     day, pol = E.day[vio], V.policy[E.video[vio]]
     vday = np.bincount(day, minlength=W.D)
     rows = []

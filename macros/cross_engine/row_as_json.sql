@@ -10,7 +10,7 @@
 {% macro default__row_as_json(columns) -%}
     to_json(struct_pack(
         {%- for column in columns %}
-        {{ column }} := {{ column }}{{ "," if not loop.last }}
+        {{ json_key(column) }} := {{ json_value(column) }}{{ "," if not loop.last }}
         {%- endfor %}
     ))
 {%- endmacro %}
@@ -18,7 +18,16 @@
 {% macro spark__row_as_json(columns) -%}
     to_json(named_struct(
         {%- for column in columns %}
-        '{{ column }}', {{ column }}{{ "," if not loop.last }}
+        '{{ json_key(column) }}', {{ json_value(column) }}{{ "," if not loop.last }}
         {%- endfor %}
     ))
+{%- endmacro %}
+
+{#- A column is a name, or [json key, column] when the column was renamed. -#}
+{% macro json_key(column) -%}
+    {{ column if column is string else column[0] }}
+{%- endmacro %}
+
+{% macro json_value(column) -%}
+    {{ column if column is string else column[1] }}
 {%- endmacro %}

@@ -17,19 +17,65 @@ with
 
 {% for table, key_columns in tables %}
 {%- set staged = ref('stg_' ~ system ~ '__' ~ table) %}
+{%- set base = ref('base_' ~ system ~ '__' ~ table) %}
+{%- set raw_columns = base_raw_row_columns(system, table) %}
 landed_{{ table }} as (
 
-    select * from {{ ref('base_' ~ system ~ '__' ~ table) }} as base
+    select * from {{ base }} as base
     where {{ landed_in_lookback_window('base') if replaces_window else 'true' }}
 
 ),
 
-ranked_{{ table }} as (
+-- keys with more than one clean copy (or, on an incremental run, a clean
+-- copy of a key staged from an earlier-landed copy): the only keys that can
+-- have duplicates. Found on the key alone, so the landing-order window below
+-- sorts a handful of rows instead of every raw row with all its columns.
+repeated_{{ table }} as (
+
+    select {{ key_columns | join(', ') }}
+    from landed_{{ table }}
+    where quarantine_reason is null
+    group by {{ key_columns | join(', ') }}
+    having count(*) > 1
+    {%- if replaces_window %}
+
+    union
+
+    select {% for column in key_columns %}landed.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from landed_{{ table }} as landed
+    where
+        landed.quarantine_reason is null
+        and exists (
+            select 1
+            from {{ staged }} as staged
+            where
+                {% for column in key_columns -%}
+                staged.{{ column }} = landed.{{ column }}
+                and {% endfor -%}
+                staged._loaded_at < landed._loaded_at
+        )
+    {%- endif %}
+
+),
+
+candidates_{{ table }} as (
+
+    select landed.*
+    from landed_{{ table }} as landed
+    inner join repeated_{{ table }} as repeated
+        on {% for column in key_columns -%}
+        landed.{{ column }} = repeated.{{ column }}{{ ' and ' if not loop.last }}
+        {%- endfor %}
+    where landed.quarantine_reason is null
+
+),
+
+clean_{{ table }} as (
 
     select
-        landed_{{ table }}.*,
+        candidates_{{ table }}.*,
         {{ landing_order(key_columns) }} as landing_order
-    from landed_{{ table }}
+    from candidates_{{ table }}
 
 ),
 
@@ -37,18 +83,24 @@ rejected_{{ table }} as (
 
     select
         '{{ table }}' as source_table,
-        {% if key_columns | length == 1 -%}
-        cast({{ key_columns[0] }} as {{ dbt.type_string() }}) as row_key,
-        {%- else -%}
-        {{ dbt.concat(key_columns_with_separator(key_columns)) }} as row_key,
-        {%- endif %}
+        {{ rejected_row_key(key_columns) }} as row_key,
         quarantine_reason,
         _loaded_at,
-        raw_row_json
-    from ranked_{{ table }} as ranked
+        {{ row_as_json(raw_columns) }} as raw_row_json
+    from landed_{{ table }}
+    where quarantine_reason is not null
+
+    union all
+
+    select
+        '{{ table }}' as source_table,
+        {{ rejected_row_key(key_columns) }} as row_key,
+        quarantine_reason,
+        _loaded_at,
+        {{ row_as_json(raw_columns) }} as raw_row_json
+    from clean_{{ table }} as clean
     where
-        ranked.quarantine_reason is not null
-        or ranked.landing_order > 1
+        clean.landing_order > 1
         {%- if replaces_window %}
         -- the first copy inside the window of a key staged from an earlier copy
         or exists (
@@ -56,9 +108,9 @@ rejected_{{ table }} as (
             from {{ staged }} as staged
             where
                 {% for column in key_columns -%}
-                staged.{{ column }} = ranked.{{ column }}
+                staged.{{ column }} = clean.{{ column }}
                 and {% endfor -%}
-                staged._loaded_at < ranked._loaded_at
+                staged._loaded_at < clean._loaded_at
         )
         {%- endif %}
 
@@ -114,6 +166,30 @@ final as (
 select * from final
 
 {% endmacro %}
+
+{#- The raw columns a base_ view lists in meta.raw_row_json (names, or
+    [raw name, column] where the view renamed it); a placeholder at parse
+    time, when the graph is not loaded yet. -#}
+{% macro base_raw_row_columns(system, table) -%}
+    {%- if not execute -%}
+        {{ return(['_loaded_at']) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.base_' ~ system ~ '__' ~ table) -%}
+    {%- set columns = node.config.meta.get('raw_row_json') if node else none -%}
+    {%- if not columns -%}
+        {{ exceptions.raise_compiler_error('base_' ~ system ~ '__' ~ table ~ ' has no meta.raw_row_json: list the raw columns its rejected rows keep as JSON') }}
+    {%- endif -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+{# The key of a rejected row as one string; composite keys joined with '|'. #}
+{% macro rejected_row_key(key_columns) -%}
+    {%- if key_columns | length == 1 -%}
+        cast({{ key_columns[0] }} as {{ dbt.type_string() }})
+    {%- else -%}
+        {{ dbt.concat(key_columns_with_separator(key_columns)) }}
+    {%- endif -%}
+{%- endmacro %}
 
 {# ['a', 'b'] -> ['a', "'|'", 'b'], the arguments of dbt.concat for a composite key. #}
 {% macro key_columns_with_separator(key_columns) %}

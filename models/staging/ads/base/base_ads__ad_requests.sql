@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'request_id', 'user_id', 'requested_at', 'placement', 'is_filled',
+        '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of ads.ad_requests: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_ads__ad_requests keeps the
--- clean first copies; stg_ads__rejected_rows keeps the rest.
+-- clean first copies; stg_ads__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -29,10 +37,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'request_id', 'user_id', 'requested_at', 'placement', 'is_filled',
-            '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['request_id'],
             required_ids=['user_id'],
@@ -54,8 +58,7 @@ final as (
         placement,
         is_filled,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

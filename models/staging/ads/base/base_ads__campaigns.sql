@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'campaign_id', 'advertiser_id', 'objective', 'bid_type', 'bid_micros',
+        'daily_budget_micros', 'start_date', 'end_date', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of ads.campaigns: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_ads__campaigns keeps the
--- clean first copies; stg_ads__rejected_rows keeps the rest.
+-- clean first copies; stg_ads__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -39,10 +47,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'campaign_id', 'advertiser_id', 'objective', 'bid_type', 'bid_micros',
-            'daily_budget_micros', 'start_date', 'end_date', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['campaign_id'],
             required_ids=['advertiser_id'],
@@ -75,8 +79,7 @@ final as (
         start_date,
         end_date,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

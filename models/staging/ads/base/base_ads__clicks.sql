@@ -1,9 +1,16 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'click_id', 'impression_id', 'clicked_at', 'revenue_micros', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of ads.clicks: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_ads__clicks keeps the
--- clean first copies; stg_ads__rejected_rows keeps the rest.
+-- clean first copies; stg_ads__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -35,9 +42,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'click_id', 'impression_id', 'clicked_at', 'revenue_micros', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['click_id'],
             required_ids=['impression_id'],
@@ -62,8 +66,7 @@ final as (
         revenue_micros,
         revenue_micros / 1000000.0 as revenue_usd,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'conversion_id', 'click_id', 'impression_id', 'converted_at',
+        'conversion_type', 'value_micros', 'revenue_micros', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of ads.conversions: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_ads__conversions keeps the
--- clean first copies; stg_ads__rejected_rows keeps the rest.
+-- clean first copies; stg_ads__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -38,10 +46,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'conversion_id', 'click_id', 'impression_id', 'converted_at', 'conversion_type',
-            'value_micros', 'revenue_micros', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['conversion_id'],
             required_ids=['impression_id'],
@@ -74,8 +78,7 @@ final as (
         revenue_micros,
         revenue_micros / 1000000.0 as revenue_usd,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

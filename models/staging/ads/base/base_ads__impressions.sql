@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'impression_id', 'request_id', 'user_id', 'campaign_id', 'ad_id', 'shown_at',
+        'placement', 'revenue_micros', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of ads.impressions: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_ads__impressions keeps the
--- clean first copies; stg_ads__rejected_rows keeps the rest.
+-- clean first copies; stg_ads__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -46,10 +54,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'impression_id', 'request_id', 'user_id', 'campaign_id', 'ad_id',
-            'shown_at', 'placement', 'revenue_micros', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['impression_id'],
             required_ids=['request_id', 'user_id', 'campaign_id', 'ad_id'],
@@ -84,8 +88,7 @@ final as (
         revenue_micros,
         revenue_micros / 1000000.0 as revenue_usd,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,19 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'event_id', 'user_id', 'event_type', 'event_at', 'session_hint', 'video_id',
+        'target_user_id', ['watch_ms', 'watch_milliseconds'], 'surface', 'country',
+        'platform', 'app_version', ['device_id', 'device_id_hash'],
+        ['ip_address', 'ip_address_hash'], '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of app.events: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_app__events keeps the
--- clean first copies; stg_app__rejected_rows keeps the rest.
+-- clean first copies; stg_app__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -52,11 +62,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'event_id', 'user_id', 'event_type', 'event_at', 'session_hint',
-            'video_id', 'target_user_id', 'watch_ms', 'surface', 'country',
-            'platform', 'app_version', 'device_id', 'ip_address', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['event_id'],
             required_ids=['user_id'],
@@ -101,8 +106,7 @@ final as (
         device_id as device_id_hash,
         ip_address as ip_address_hash,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'user_id', 'signup_at', 'country', 'platform', 'age_band',
+        'acquisition_channel', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of app.users: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_app__users keeps the
--- clean first copies; stg_app__rejected_rows keeps the rest.
+-- clean first copies; stg_app__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -30,10 +38,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'user_id', 'signup_at', 'country', 'platform', 'age_band',
-            'acquisition_channel', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['user_id'],
             enums=[
@@ -58,8 +62,7 @@ final as (
         age_band,
         acquisition_channel,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

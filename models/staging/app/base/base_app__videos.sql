@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'video_id', 'creator_id', 'published_at', ['duration_s', 'duration_seconds'],
+        'category', 'language', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of app.videos: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_app__videos keeps the
--- clean first copies; stg_app__rejected_rows keeps the rest.
+-- clean first copies; stg_app__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -37,10 +45,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'video_id', 'creator_id', 'published_at', 'duration_s', 'category',
-            'language', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['video_id'],
             required_ids=['creator_id'],
@@ -66,8 +70,7 @@ final as (
         category,
         language,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,18 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'experiment_id', 'experiment_name', ['domain', 'experiment_domain'],
+        'randomization_unit', 'control_variant', 'variants', 'traffic_shares',
+        'started_at', 'ended_at', 'primary_metric', 'hypothesis', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of experimentation.experiments: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_experimentation__experiments keeps the
--- clean first copies; stg_experimentation__rejected_rows keeps the rest.
+-- clean first copies; stg_experimentation__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -35,11 +44,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'experiment_id', 'experiment_name', 'domain', 'randomization_unit', 'control_variant',
-            'variants', 'traffic_shares', 'started_at', 'ended_at', 'primary_metric',
-            'hypothesis', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['experiment_id'],
             enums=[
@@ -67,8 +71,7 @@ final as (
         primary_metric,
         hypothesis,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        ['event_id', 'gamification_event_id'], 'labeler_id', 'event_at', 'event_type',
+        'xp', 'badge_id', 'quest_id', 'level', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of labeling.gamification_events: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_labeling__gamification_events keeps the
--- clean first copies; stg_labeling__rejected_rows keeps the rest.
+-- clean first copies; stg_labeling__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -39,10 +47,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'event_id', 'labeler_id', 'event_at', 'event_type', 'xp',
-            'badge_id', 'quest_id', 'level', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['event_id'],
             required_ids=['labeler_id'],
@@ -74,8 +78,7 @@ final as (
         quest_id,
         level,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

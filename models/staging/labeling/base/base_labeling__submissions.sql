@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'submission_id', 'task_id', 'labeler_id', 'started_at', 'submitted_at',
+        'answer', 'is_skipped', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of labeling.submissions: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_labeling__submissions keeps the
--- clean first copies; stg_labeling__rejected_rows keeps the rest.
+-- clean first copies; stg_labeling__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -45,10 +53,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'submission_id', 'task_id', 'labeler_id', 'started_at', 'submitted_at',
-            'answer', 'is_skipped', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['submission_id'],
             required_ids=['task_id', 'labeler_id'],
@@ -77,8 +81,7 @@ final as (
         answer,
         is_skipped,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'task_id', 'project_id', 'created_at', 'is_gold', 'gold_answer',
+        ['difficulty', 'task_difficulty'], '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of labeling.tasks: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_labeling__tasks keeps the
--- clean first copies; stg_labeling__rejected_rows keeps the rest.
+-- clean first copies; stg_labeling__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -37,10 +45,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'task_id', 'project_id', 'created_at', 'is_gold', 'gold_answer',
-            'difficulty', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['task_id'],
             required_ids=['project_id'],
@@ -68,8 +72,7 @@ final as (
         gold_answer,
         difficulty as task_difficulty,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,18 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'decision_id', 'video_id', 'decided_at', 'decision', 'policy_id',
+        'detection_source', 'strategy_id', ['reviewer', 'reviewer_type'],
+        'model_score', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of trust_safety.moderation_decisions: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__moderation_decisions keeps the
--- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -40,10 +49,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'decision_id', 'video_id', 'decided_at', 'decision', 'policy_id',
-            'detection_source', 'strategy_id', 'reviewer', 'model_score', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['decision_id'],
             required_ids=['video_id', 'policy_id'],
@@ -77,8 +82,7 @@ final as (
         reviewer as reviewer_type,
         model_score,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,16 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'policy_id', 'policy_name', ['severity', 'policy_severity'], '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of trust_safety.policies: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__policies keeps the
--- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -27,9 +34,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'policy_id', 'policy_name', 'severity', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['policy_id'],
             enums=[
@@ -47,8 +51,7 @@ final as (
         policy_name,
         severity as policy_severity,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

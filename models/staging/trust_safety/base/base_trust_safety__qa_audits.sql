@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'audit_id', 'decision_id', 'video_id', 'audited_at', 'is_violating',
+        'policy_id', 'sampling_stratum', 'sampling_weight', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of trust_safety.qa_audits: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__qa_audits keeps the
--- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -32,10 +40,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'audit_id', 'decision_id', 'video_id', 'audited_at', 'is_violating',
-            'policy_id', 'sampling_stratum', 'sampling_weight', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['audit_id'],
             required_ids=['video_id'],
@@ -59,8 +63,7 @@ final as (
         sampling_stratum,
         sampling_weight,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'report_id', 'reporter_user_id', 'video_id', 'reported_at', 'policy_id',
+        '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of trust_safety.reports: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__reports keeps the
--- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -29,10 +37,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'report_id', 'reporter_user_id', 'video_id', 'reported_at', 'policy_id',
-            '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['report_id'],
             required_ids=['reporter_user_id', 'video_id', 'policy_id'],
@@ -51,8 +55,7 @@ final as (
         reported_at,
         policy_id,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )

@@ -1,9 +1,17 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    meta={'raw_row_json': [
+        'strategy_id', 'strategy_name', ['kind', 'strategy_kind'], 'target_policy_id',
+        'launched_at', 'retired_at', '_loaded_at'
+    ]}
+) }}
 
 -- Every raw row of trust_safety.risk_strategies: typed, checked against docs/cleaning_rules.md,
 -- given its quarantine reason (no window here, so filters on _loaded_at reach the
 -- parquet scan; duplicates are found by landing order downstream). stg_trust_safety__risk_strategies keeps the
--- clean first copies; stg_trust_safety__rejected_rows keeps the rest.
+-- clean first copies; stg_trust_safety__rejected_rows keeps the rest, with the raw columns listed in
+-- meta.raw_row_json as JSON (built there for rejected rows only: a JSON column
+-- here would be computed for every row entering a window or join).
 with
 
 source as (
@@ -30,10 +38,6 @@ checked as (
 
     select
         typed.*,
-        {{ row_as_json([
-            'strategy_id', 'strategy_name', 'kind', 'target_policy_id', 'launched_at',
-            'retired_at', '_loaded_at'
-        ]) }} as raw_row_json,
         {{ quarantine_reason(
             primary_key=['strategy_id'],
             required_ids=['target_policy_id'],
@@ -56,8 +60,7 @@ final as (
         launched_at,
         retired_at,
         _loaded_at,
-        quarantine_reason,
-        raw_row_json
+        quarantine_reason
     from checked
 
 )
