@@ -45,15 +45,7 @@ repeated_{{ table }} as (
     from landed_{{ table }} as landed
     where
         landed.quarantine_reason is null
-        and exists (
-            select 1
-            from {{ staged }} as staged
-            where
-                {% for column in key_columns -%}
-                staged.{{ column }} = landed.{{ column }}
-                and {% endfor -%}
-                staged._loaded_at < landed._loaded_at
-        )
+        and {{ staged_from_earlier_copy(staged, 'landed', key_columns) }}
     {%- endif %}
 
 ),
@@ -103,15 +95,7 @@ rejected_{{ table }} as (
         clean.landing_order > 1
         {%- if replaces_window %}
         -- the first copy inside the window of a key staged from an earlier copy
-        or exists (
-            select 1
-            from {{ staged }} as staged
-            where
-                {% for column in key_columns -%}
-                staged.{{ column }} = clean.{{ column }}
-                and {% endfor -%}
-                staged._loaded_at < clean._loaded_at
-        )
+        or {{ staged_from_earlier_copy(staged, 'clean', key_columns) }}
         {%- endif %}
 
 ),
@@ -166,6 +150,21 @@ final as (
 select * from final
 
 {% endmacro %}
+
+{#- True when the key of raw row `alias` is staged from a copy that landed
+    before it (so the row is a duplicate even if it is the first copy inside
+    the lookback window). -#}
+{% macro staged_from_earlier_copy(staged, alias, key_columns) -%}
+    exists (
+        select 1
+        from {{ staged }} as staged
+        where
+            {% for column in key_columns -%}
+            staged.{{ column }} = {{ alias }}.{{ column }}
+            and {% endfor -%}
+            staged._loaded_at < {{ alias }}._loaded_at
+    )
+{%- endmacro %}
 
 {#- The raw columns a base_ view lists in meta.raw_row_json (names, or
     [raw name, column] where the view renamed it); a placeholder at parse
