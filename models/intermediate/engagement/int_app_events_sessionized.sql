@@ -56,7 +56,9 @@ events as (
         events.session_hint,
         events.video_id,
         events.watch_milliseconds,
-        events.watch_seconds,
+        -- double on both engines (Spark types x / 1000.0 as a decimal), so the
+        -- anchor rows' null below has the same type
+        cast(events.watch_seconds as double) as watch_seconds,
         events.country,
         events.platform,
         events._loaded_at,
