@@ -19,12 +19,12 @@
 {%- endmacro %}
 
 
-{#- Predicate on the raw rows a run reads (`alias` is the base_ rows'
-    alias): on an incremental run the rows that landed inside the lookback
+{#- Predicate on the raw rows a run reads (`alias`: the base_ rows'
+    alias, if any): on an incremental run the rows that landed inside the lookback
     window; otherwise true. The loader always sets _loaded_at. -#}
-{% macro landed_in_lookback_window(alias) -%}
+{% macro landed_in_lookback_window(alias=none) -%}
     {%- if is_incremental() -%}
-        {{ alias }}._loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+        {{ alias ~ '.' if alias }}_loaded_at > {{ incremental_lookback_start('_loaded_at') }}
     {%- else -%}
         true
     {%- endif -%}

@@ -7,8 +7,8 @@ with
 
 base as (
 
-    select * from {{ ref('base_ads__clicks') }} as base
-    where {{ landed_in_lookback_window('base') }}
+    select * from {{ ref('base_ads__clicks') }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 

@@ -7,8 +7,8 @@ with
 
 base as (
 
-    select * from {{ ref('base_app__events') }} as base
-    where {{ landed_in_lookback_window('base') }}
+    select * from {{ ref('base_app__events') }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 

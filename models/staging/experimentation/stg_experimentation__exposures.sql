@@ -7,8 +7,8 @@ with
 
 base as (
 
-    select * from {{ ref('base_experimentation__exposures') }} as base
-    where {{ landed_in_lookback_window('base') }}
+    select * from {{ ref('base_experimentation__exposures') }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 

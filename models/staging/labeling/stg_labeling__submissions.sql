@@ -7,8 +7,8 @@ with
 
 base as (
 
-    select * from {{ ref('base_labeling__submissions') }} as base
-    where {{ landed_in_lookback_window('base') }}
+    select * from {{ ref('base_labeling__submissions') }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 

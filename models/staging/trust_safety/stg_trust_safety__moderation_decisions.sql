@@ -7,8 +7,8 @@ with
 
 base as (
 
-    select * from {{ ref('base_trust_safety__moderation_decisions') }} as base
-    where {{ landed_in_lookback_window('base') }}
+    select * from {{ ref('base_trust_safety__moderation_decisions') }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 
