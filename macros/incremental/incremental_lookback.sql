@@ -19,12 +19,11 @@
 {%- endmacro %}
 
 
-{#- Predicate on the raw rows a run reads (`alias`: the base_ rows'
-    alias, if any): on an incremental run the rows that landed inside the lookback
-    window; otherwise true. The loader always sets _loaded_at. -#}
-{% macro landed_in_lookback_window(alias=none) -%}
+{#- Predicate on the raw rows a run reads: on an incremental run the rows
+    that landed inside the lookback window; otherwise true. The loader always sets _loaded_at. -#}
+{% macro landed_in_lookback_window() -%}
     {%- if is_incremental() -%}
-        {{ alias ~ '.' if alias }}_loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+        _loaded_at > {{ incremental_lookback_start('_loaded_at') }}
     {%- else -%}
         true
     {%- endif -%}

@@ -21,8 +21,8 @@ with
 {%- set raw_columns = base_raw_row_columns(system, table) %}
 landed_{{ table }} as (
 
-    select * from {{ base }} as base
-    where {{ landed_in_lookback_window('base') if replaces_window else 'true' }}
+    select * from {{ base }}
+    where {{ landed_in_lookback_window() }}
 
 ),
 
