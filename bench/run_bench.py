@@ -347,10 +347,12 @@ def report() -> str:
 
     by_size = {r["size"]: r for r in results}
     r10, r100, r1 = by_size.get("10m"), by_size.get("100m"), by_size.get("1m")
-    full = lambda r: step(r, "dbt_full") if r else {}  # noqa: E731
+    # a step that failed (e.g. the disk filled up) measures nothing: no target is met by it
+    full = lambda r: step(r, "dbt_full") if r and step(r, "dbt_full").get("exit_code", 0) == 0 else {}  # noqa: E731
     full100, full10 = full(r100), full(r10)
-    peak100 = max((s.get("peak_rss_mib", 0) for s in r100["steps"].values() if isinstance(s, dict)),
-                  default=None) if r100 else None
+    steps100 = [s for s in r100["steps"].values() if isinstance(s, dict)] if r100 else []
+    peak100 = (max((s.get("peak_rss_mib", 0) for s in steps100), default=None)
+               if steps100 and all(s.get("exit_code", 0) == 0 for s in steps100) else None)
     lin_ratio10 = (step(r10, "dbt_lineage")["seconds"] / step(r10, "handwritten")["seconds"]
                    if r10 and step(r10, "dbt_lineage") and step(r10, "handwritten") else None)
     inc_shares = [(r["size"], step(r, "dbt_incremental_day")["seconds"] / step(r, "dbt_full")["seconds"])

@@ -70,6 +70,22 @@
 {%- endmacro %}
 
 
+{#- Config of a daily table whose rebuilt rows are every day from the
+    earliest one the run produced: DuckDB deletes all those days first (the
+    replace_from_earliest_day strategy below), so a day left with no rows
+    does not keep old ones; Spark overwrites the produced days' partitions. -#}
+{% macro days_from_earliest_config(date_column, loaded_at_column='max_loaded_at') -%}
+    {%- set meta = {'recent_rows_column': loaded_at_column} -%}
+    {%- if target.type == 'spark' -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+                   'partition_by': [date_column], 'on_schema_change': 'fail', 'meta': meta}) }}
+    {%- else -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_from_earliest_day',
+                   'unique_key': date_column, 'on_schema_change': 'fail', 'meta': meta}) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Config of a system's rejected-rows table. DuckDB: incremental with the
     lookback_replace strategy below (the rows that landed inside the window
     are deleted and classified again: an orphan whose parent has landed since
@@ -92,5 +108,15 @@
 {% macro get_incremental_lookback_replace_sql(arg_dict) -%}
     delete from {{ arg_dict['target_relation'] }}
     where _loaded_at > {{ incremental_lookback_start('_loaded_at', arg_dict['target_relation']) }};
+    {{ get_incremental_append_sql(arg_dict) }}
+{%- endmacro %}
+
+
+{#- Custom incremental strategy: delete every target row on or after the
+    earliest day (unique_key) among the run's rows, then append them. -#}
+{% macro get_incremental_replace_from_earliest_day_sql(arg_dict) -%}
+    {%- set day = arg_dict['unique_key'] -%}
+    delete from {{ arg_dict['target_relation'] }}
+    where {{ day }} >= (select min({{ day }}) from {{ arg_dict['temp_relation'] }});
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}

@@ -19,13 +19,12 @@ with
 {%- set staged = ref('stg_' ~ system ~ '__' ~ table) %}
 {%- set base = ref('base_' ~ system ~ '__' ~ table) %}
 {%- set raw_columns = base_raw_row_columns(system, table) %}
-landed_{{ table }} as (
-
-    select * from {{ base }}
-    where {{ landed_in_lookback_window() }}
-
-),
-
+{#- the rows that landed inside the window, as a derived table and not a
+    CTE: DuckDB materializes a CTE read more than once (every column of every
+    raw row: it filled the disk at 100M events) -#}
+{%- set landed -%}
+    (select * from {{ base }} where {{ landed_in_lookback_window() }})
+{%- endset %}
 -- keys with more than one clean copy (or, on an incremental run, a clean
 -- copy of a key staged from an earlier-landed copy): the only keys that can
 -- have duplicates. Found on the key alone, so the landing-order window below
@@ -33,7 +32,7 @@ landed_{{ table }} as (
 repeated_{{ table }} as (
 
     select {{ key_columns | join(', ') }}
-    from landed_{{ table }}
+    from {{ landed }} as landed
     where quarantine_reason is null
     group by {{ key_columns | join(', ') }}
     having count(*) > 1
@@ -42,7 +41,7 @@ repeated_{{ table }} as (
     union
 
     select {% for column in key_columns %}landed.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
-    from landed_{{ table }} as landed
+    from {{ landed }} as landed
     where
         landed.quarantine_reason is null
         and {{ staged_from_earlier_copy(staged, 'landed', key_columns) }}
@@ -53,7 +52,7 @@ repeated_{{ table }} as (
 candidates_{{ table }} as (
 
     select landed.*
-    from landed_{{ table }} as landed
+    from {{ landed }} as landed
     inner join repeated_{{ table }} as repeated
         on {% for column in key_columns -%}
         landed.{{ column }} = repeated.{{ column }}{{ ' and ' if not loop.last }}
@@ -79,7 +78,7 @@ rejected_{{ table }} as (
         quarantine_reason,
         _loaded_at,
         {{ row_as_json(raw_columns) }} as raw_row_json
-    from landed_{{ table }}
+    from {{ landed }} as landed
     where quarantine_reason is not null
 
     union all

@@ -4,6 +4,8 @@
 -- (int_experiment_unit_metrics_computed) and imported ones (int_experiment_imports_validated)
 -- share the same path. CUPED rows adjust Y by theta * (X - mean X), theta = cov(Y, X) / var(X)
 -- pooled over all arms of the experiment x metric x segment; only mean metrics get them.
+-- A table: fct_experiment_results reads it twice (treatment and control) and its tests once each.
+{{ config(materialized='table') }}
 with
 
 platform_units as (
@@ -108,17 +110,52 @@ segmented as (
 
 ),
 
+-- the pooled means, CUPED theta and arm means are group-by aggregates joined
+-- back (not window functions): a hash aggregate over the ~8 rows per unit
+-- costs far less than partitioning them all with every column
+
+segment_keys as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        avg(numerator) as pooled_mean_numerator,
+        avg(covariate) as pooled_mean_covariate
+    from segmented
+    group by experiment_id, metric_name, segment_name, segment_value
+
+),
+
 pooled_means as (
 
     select
         segmented.*,
-        avg(segmented.numerator) over (
-            partition by segmented.experiment_id, segmented.metric_name, segmented.segment_name, segmented.segment_value
-        ) as pooled_mean_numerator,
-        avg(segmented.covariate) over (
-            partition by segmented.experiment_id, segmented.metric_name, segmented.segment_name, segmented.segment_value
-        ) as pooled_mean_covariate
+        segment_keys.pooled_mean_numerator,
+        segment_keys.pooled_mean_covariate
     from segmented
+    inner join segment_keys
+        on segmented.experiment_id = segment_keys.experiment_id
+            and segmented.metric_name = segment_keys.metric_name
+            and segmented.segment_name = segment_keys.segment_name
+            and segmented.segment_value = segment_keys.segment_value
+
+),
+
+segment_thetas as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        {{ cuped_theta(
+            'sum((numerator - pooled_mean_numerator) * (covariate - pooled_mean_covariate))',
+            'sum((covariate - pooled_mean_covariate) * (covariate - pooled_mean_covariate))'
+        ) }} as cuped_theta
+    from pooled_means
+    group by experiment_id, metric_name, segment_name, segment_value
 
 ),
 
@@ -126,11 +163,13 @@ with_theta as (
 
     select
         pooled_means.*,
-        {{ cuped_theta(
-            'sum((numerator - pooled_mean_numerator) * (covariate - pooled_mean_covariate)) over (partition by experiment_id, metric_name, segment_name, segment_value)',
-            'sum((covariate - pooled_mean_covariate) * (covariate - pooled_mean_covariate)) over (partition by experiment_id, metric_name, segment_name, segment_value)'
-        ) }} as cuped_theta
+        segment_thetas.cuped_theta
     from pooled_means
+    inner join segment_thetas
+        on pooled_means.experiment_id = segment_thetas.experiment_id
+            and pooled_means.metric_name = segment_thetas.metric_name
+            and pooled_means.segment_name = segment_thetas.segment_name
+            and pooled_means.segment_value = segment_thetas.segment_value
 
 ),
 
@@ -171,29 +210,36 @@ by_variance_reduction as (
 
 ),
 
+arm_keys as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        variance_reduction,
+        variant,
+        avg(unit_value) as arm_mean_value,
+        avg(unit_denominator) as arm_mean_denominator
+    from by_variance_reduction
+    group by experiment_id, metric_name, segment_name, segment_value, variance_reduction, variant
+
+),
+
 arm_means as (
 
     select
         by_variance_reduction.*,
-        avg(by_variance_reduction.unit_value) over (
-            partition by
-                by_variance_reduction.experiment_id,
-                by_variance_reduction.metric_name,
-                by_variance_reduction.segment_name,
-                by_variance_reduction.segment_value,
-                by_variance_reduction.variance_reduction,
-                by_variance_reduction.variant
-        ) as arm_mean_value,
-        avg(by_variance_reduction.unit_denominator) over (
-            partition by
-                by_variance_reduction.experiment_id,
-                by_variance_reduction.metric_name,
-                by_variance_reduction.segment_name,
-                by_variance_reduction.segment_value,
-                by_variance_reduction.variance_reduction,
-                by_variance_reduction.variant
-        ) as arm_mean_denominator
+        arm_keys.arm_mean_value,
+        arm_keys.arm_mean_denominator
     from by_variance_reduction
+    inner join arm_keys
+        on by_variance_reduction.experiment_id = arm_keys.experiment_id
+            and by_variance_reduction.metric_name = arm_keys.metric_name
+            and by_variance_reduction.segment_name = arm_keys.segment_name
+            and by_variance_reduction.segment_value = arm_keys.segment_value
+            and by_variance_reduction.variance_reduction = arm_keys.variance_reduction
+            and by_variance_reduction.variant = arm_keys.variant
 
 ),
 

@@ -4,7 +4,7 @@
 -- The analysis window runs from the first exposure to min(ended_at, end of data).
 with
 
-exposures as (
+exposures as {{ not_materialized() }} (
 
     select * from {{ ref('stg_experimentation__exposures') }}
 

@@ -14,7 +14,7 @@
 {%- set max_per_ip = var('risk_max_accounts_per_ip', 50) %}
 with
 
-events as (
+events as {{ not_materialized() }} (
 
     select * from {{ ref('stg_app__events') }}
 

@@ -29,7 +29,7 @@ qualified as (
 
 ),
 
-events as (
+events as {{ not_materialized() }} (
 
     select * from {{ ref('stg_app__events') }}
 

@@ -9,7 +9,7 @@
 -- (No range join of days × activity and no count(distinct) over a window.)
 with
 
-user_days as (
+user_days as {{ not_materialized() }} (
 
     select * from {{ ref('int_user_days_aggregated') }}
 

@@ -9,7 +9,7 @@
 -- whose day N is after the last day of data are flagged incomplete.
 with
 
-user_days as (
+user_days as {{ not_materialized() }} (
 
     select * from {{ ref('int_user_days_aggregated') }}
     where dimension_name = 'all'

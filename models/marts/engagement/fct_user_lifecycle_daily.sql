@@ -8,7 +8,7 @@
 -- new + retained + resurrected = DAU; retained + dormant = yesterday's DAU.
 with
 
-user_days as (
+user_days as {{ not_materialized() }} (
 
     select * from {{ ref('int_user_days_aggregated') }}
 

@@ -5,20 +5,9 @@
 
 with
 
-base as (
-
-    select * from {{ ref('base_ads__ad_requests') }}
-    where {{ landed_in_lookback_window() }}
-
-),
-
 deduplicated as (
 
-    select
-        base.*,
-        {{ landing_order(['request_id']) }} as landing_order
-    from base
-    where base.quarantine_reason is null
+    {{ clean_rows_in_landing_order(ref('base_ads__ad_requests'), ['request_id']) }}
 
 ),
 

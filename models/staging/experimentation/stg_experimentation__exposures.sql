@@ -5,20 +5,9 @@
 
 with
 
-base as (
-
-    select * from {{ ref('base_experimentation__exposures') }}
-    where {{ landed_in_lookback_window() }}
-
-),
-
 deduplicated as (
 
-    select
-        base.*,
-        {{ landing_order(['exposure_id']) }} as landing_order
-    from base
-    where base.quarantine_reason is null
+    {{ clean_rows_in_landing_order(ref('base_experimentation__exposures'), ['exposure_id']) }}
 
 ),
 

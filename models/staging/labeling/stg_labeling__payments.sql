@@ -2,19 +2,9 @@
 -- Clean rows, the first landed copy of each key: the checks are in base_labeling__payments.
 with
 
-base as (
-
-    select * from {{ ref('base_labeling__payments') }}
-
-),
-
 deduplicated as (
 
-    select
-        base.*,
-        {{ landing_order(['payment_id']) }} as landing_order
-    from base
-    where base.quarantine_reason is null
+    {{ clean_rows_in_landing_order(ref('base_labeling__payments'), ['payment_id']) }}
 
 ),
 

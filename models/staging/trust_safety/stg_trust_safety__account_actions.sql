@@ -2,19 +2,9 @@
 -- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__account_actions.
 with
 
-base as (
-
-    select * from {{ ref('base_trust_safety__account_actions') }}
-
-),
-
 deduplicated as (
 
-    select
-        base.*,
-        {{ landing_order(['action_id']) }} as landing_order
-    from base
-    where base.quarantine_reason is null
+    {{ clean_rows_in_landing_order(ref('base_trust_safety__account_actions'), ['action_id']) }}
 
 ),
 

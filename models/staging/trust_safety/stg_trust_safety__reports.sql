@@ -2,19 +2,9 @@
 -- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__reports.
 with
 
-base as (
-
-    select * from {{ ref('base_trust_safety__reports') }}
-
-),
-
 deduplicated as (
 
-    select
-        base.*,
-        {{ landing_order(['report_id']) }} as landing_order
-    from base
-    where base.quarantine_reason is null
+    {{ clean_rows_in_landing_order(ref('base_trust_safety__reports'), ['report_id']) }}
 
 ),
 
