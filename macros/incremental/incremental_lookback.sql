@@ -58,13 +58,14 @@
     incremental run: DuckDB deletes the days and inserts them again
     (delete+insert on the day); Spark, which has no delete+insert on
     parquet, overwrites the days' partitions (insert_overwrite). -#}
-{% macro affected_days_config(date_column, loaded_at_column='max_loaded_at') -%}
+{% macro affected_days_config(date_column, loaded_at_column='max_loaded_at',
+                              duckdb_strategy='delete+insert') -%}
     {%- set meta = {'recent_rows_column': loaded_at_column} -%}
     {%- if target.type == 'spark' -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
                    'partition_by': [date_column], 'on_schema_change': 'fail', 'meta': meta}) }}
     {%- else -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+        {{ return({'materialized': 'incremental', 'incremental_strategy': duckdb_strategy,
                    'unique_key': date_column, 'on_schema_change': 'fail', 'meta': meta}) }}
     {%- endif -%}
 {%- endmacro %}
@@ -75,14 +76,7 @@
     replace_from_earliest_day strategy below), so a day left with no rows
     does not keep old ones; Spark overwrites the produced days' partitions. -#}
 {% macro days_from_earliest_config(date_column, loaded_at_column='max_loaded_at') -%}
-    {%- set meta = {'recent_rows_column': loaded_at_column} -%}
-    {%- if target.type == 'spark' -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-                   'partition_by': [date_column], 'on_schema_change': 'fail', 'meta': meta}) }}
-    {%- else -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'replace_from_earliest_day',
-                   'unique_key': date_column, 'on_schema_change': 'fail', 'meta': meta}) }}
-    {%- endif -%}
+    {{ return(affected_days_config(date_column, loaded_at_column, 'replace_from_earliest_day')) }}
 {%- endmacro %}
 
 

@@ -94,12 +94,16 @@ final as (
         aggregated.user_id,
         -- sessions are named after their first event: ties on the start
         -- time are broken by that event's id, as sessionization orders them
-        {% if is_incremental() -%}
-        coalesce(earlier_sessions.earlier_session_count, 0) +
-        {%- endif %}
-        row_number() over (
-            partition by aggregated.user_id
-            order by aggregated.started_at asc, aggregated.session_id asc
+        -- bigint on both engines and both paths (Spark types row_number as
+        -- int and the incremental sum as bigint: a schema change)
+        cast(
+            {% if is_incremental() -%}
+            coalesce(earlier_sessions.earlier_session_count, 0) +
+            {%- endif %}
+            row_number() over (
+                partition by aggregated.user_id
+                order by aggregated.started_at asc, aggregated.session_id asc
+            ) as {{ dbt.type_bigint() }}
         ) as session_number,
         aggregated.started_at,
         aggregated.ended_at,
