@@ -29,10 +29,12 @@
     for stg_app__events at 10M events; at 100M the spill filled the disk).
 #}
 {% macro clean_rows_in_landing_order(relation, primary_key) -%}
+    {%- set landed_rows -%}
+        (select * from {{ relation }} where {{ landed_in_lookback_window() }})
+    {%- endset -%}
     {%- set repeated_keys -%}
         select {{ primary_key | join(', ') }}
-        from {{ relation }}
-        where {{ landed_in_lookback_window() }}
+        from {{ landed_rows }} as landed
         group by {{ primary_key | join(', ') }}
         having count(*) > 1
     {%- endset -%}
@@ -44,10 +46,9 @@
     select
         landed.*,
         cast(1 as {{ dbt.type_bigint() }}) as landing_order
-    from {{ relation }} as landed
+    from {{ landed_rows }} as landed
     where
-        {{ landed_in_lookback_window() }}
-        and landed.quarantine_reason is null
+        landed.quarantine_reason is null
         and not exists (
             select 1
             from ({{ repeated_keys }}) as repeated
@@ -59,10 +60,9 @@
     select
         landed.*,
         cast({{ landing_order(primary_key) }} as {{ dbt.type_bigint() }}) as landing_order
-    from {{ relation }} as landed
+    from {{ landed_rows }} as landed
     where
-        {{ landed_in_lookback_window() }}
-        and landed.quarantine_reason is null
+        landed.quarantine_reason is null
         and exists (
             select 1
             from ({{ repeated_keys }}) as repeated
