@@ -27,22 +27,32 @@
     order 1. The view is referenced, not a CTE over it: DuckDB materializes
     a CTE read more than once, every column of every row (4.8 GB of memory
     for stg_app__events at 10M events; at 100M the spill filled the disk).
+    The repeated keys, a handful, are the one CTE that should be
+    materialized: found once (a group by over every landed key), read twice.
+    only_repeated: just the rows of repeated keys (what the rejected-rows
+    tables look for duplicates in); DuckDB then filters the scan by those keys.
 #}
-{% macro clean_rows_in_landing_order(relation, primary_key) -%}
+{% macro clean_rows_in_landing_order(relation, primary_key, only_repeated=false) -%}
     {%- set landed_rows -%}
         (select * from {{ relation }} where {{ landed_in_lookback_window() }})
-    {%- endset -%}
-    {%- set repeated_keys -%}
-        select {{ primary_key | join(', ') }}
-        from {{ landed_rows }} as landed
-        group by {{ primary_key | join(', ') }}
-        having count(*) > 1
     {%- endset -%}
     {%- set same_key -%}
         {%- for column in primary_key -%}
             repeated.{{ column }} = landed.{{ column }}{{ ' and ' if not loop.last }}
         {%- endfor -%}
     {%- endset -%}
+    with
+
+    repeated_keys as {{ materialized() }} (
+
+        select {{ primary_key | join(', ') }}
+        from {{ landed_rows }} as landed
+        group by {{ primary_key | join(', ') }}
+        having count(*) > 1
+
+    )
+
+    {% if not only_repeated -%}
     select
         landed.*,
         cast(1 as {{ dbt.type_bigint() }}) as landing_order
@@ -51,12 +61,13 @@
         landed.quarantine_reason is null
         and not exists (
             select 1
-            from ({{ repeated_keys }}) as repeated
+            from repeated_keys as repeated
             where {{ same_key }}
         )
 
     union all
 
+    {% endif -%}
     select
         landed.*,
         cast({{ landing_order(primary_key) }} as {{ dbt.type_bigint() }}) as landing_order
@@ -65,7 +76,7 @@
         landed.quarantine_reason is null
         and exists (
             select 1
-            from ({{ repeated_keys }}) as repeated
+            from repeated_keys as repeated
             where {{ same_key }}
         )
 {%- endmacro %}

@@ -25,48 +25,12 @@ with
 {%- set landed -%}
     (select * from {{ base }} where {{ landed_in_lookback_window() }})
 {%- endset %}
--- keys with more than one clean copy (or, on an incremental run, a clean
--- copy of a key staged from an earlier-landed copy): the only keys that can
--- have duplicates. Found on the key alone, so the landing-order window below
--- sorts a handful of rows instead of every raw row with all its columns.
+-- the clean copies of keys that landed more than once, numbered by landing
+-- order: only these keys can have duplicates, so the window sorts a handful
+-- of rows instead of every raw row with all its columns
 repeated_{{ table }} as (
 
-    select {{ key_columns | join(', ') }}
-    from {{ landed }} as landed
-    where quarantine_reason is null
-    group by {{ key_columns | join(', ') }}
-    having count(*) > 1
-    {%- if replaces_window %}
-
-    union
-
-    select {% for column in key_columns %}landed.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
-    from {{ landed }} as landed
-    where
-        landed.quarantine_reason is null
-        and {{ staged_from_earlier_copy(staged, 'landed', key_columns) }}
-    {%- endif %}
-
-),
-
-candidates_{{ table }} as (
-
-    select landed.*
-    from {{ landed }} as landed
-    inner join repeated_{{ table }} as repeated
-        on {% for column in key_columns -%}
-        landed.{{ column }} = repeated.{{ column }}{{ ' and ' if not loop.last }}
-        {%- endfor %}
-    where landed.quarantine_reason is null
-
-),
-
-clean_{{ table }} as (
-
-    select
-        candidates_{{ table }}.*,
-        {{ landing_order(key_columns) }} as landing_order
-    from candidates_{{ table }}
+    {{ clean_rows_in_landing_order(base, key_columns, only_repeated=true) }}
 
 ),
 
@@ -89,12 +53,26 @@ rejected_{{ table }} as (
         quarantine_reason,
         _loaded_at,
         {{ row_as_json(raw_columns) }} as raw_row_json
-    from clean_{{ table }} as clean
+    from repeated_{{ table }} as clean
     where
         clean.landing_order > 1
         {%- if replaces_window %}
-        -- the first copy inside the window of a key staged from an earlier copy
-        or {{ staged_from_earlier_copy(staged, 'clean', key_columns) }}
+        and not {{ staged_from_earlier_copy(staged, 'clean', key_columns) }}
+
+    union all
+
+    -- on an incremental run, a clean copy inside the window of a key that is
+    -- staged from an earlier-landed copy (whatever its order in the window)
+    select
+        '{{ table }}' as source_table,
+        {{ rejected_row_key(key_columns) }} as row_key,
+        quarantine_reason,
+        _loaded_at,
+        {{ row_as_json(raw_columns) }} as raw_row_json
+    from {{ landed }} as landed
+    where
+        landed.quarantine_reason is null
+        and {{ staged_from_earlier_copy(staged, 'landed', key_columns) }}
         {%- endif %}
 
 ),

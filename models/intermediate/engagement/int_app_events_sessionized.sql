@@ -97,6 +97,7 @@ videos as (
 
 ),
 
+-- the previous event of the user, in one window pass
 ordered as (
 
     select
@@ -134,34 +135,22 @@ flagged as (
 
 ),
 
--- sessions in event order: a start (or the anchor) opens the next one
-numbered as (
-
-    select
-        *,
-        sum(case when is_anchor then 1 else is_session_start_flag end) over (
-            partition by user_id
-            order by event_at asc nulls last, event_id asc nulls last
-            rows between unbounded preceding and current row
-        ) as session_sequence
-    from flagged
-
-),
-
+-- every event takes the id of the latest session start at or before it (the
+-- anchor lends its own): one more window pass, over the same order, instead
+-- of numbering the sessions and partitioning again by that number
 named as (
 
     select
         *,
-        first_value(
-            case
-                when is_anchor then anchor_session_id
-                else {{ dbt.concat(["user_id", "'-'", "event_id"]) }}
-            end
-        ) over (
-            partition by user_id, session_sequence
+        {{ last_non_null(
+            "case when is_anchor then anchor_session_id when is_session_start_flag = 1 then "
+            ~ dbt.concat(["user_id", "'-'", "event_id"]) ~ " end"
+        ) }} over (
+            partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
+            rows between unbounded preceding and current row
         ) as session_id
-    from numbered
+    from flagged
 
 ),
 

@@ -62,28 +62,87 @@ session_parts as (
 
 ),
 
-parts_with_user as (
+-- a session counts once in each slice it touches: the parts are summed per
+-- slice and session first, so the count below needs no count(distinct)
+-- (DuckDB runs that as separate aggregations joined back). The user's own
+-- attributes (all, age band, acquisition channel) are one per user-day:
+-- that grain is aggregated once and labelled three times at the end.
+{%- set measures = ['event_count', 'app_open_count', 'video_view_count', 'completed_view_count',
+                    'watch_seconds', 'like_count', 'share_count', 'comment_count', 'follow_count'] %}
+{%- set event_slices = [('user', "'all'"), ('country', 'event_country'), ('platform', 'event_platform')] %}
+sliced_sessions as (
 
-    select
-        session_parts.*,
-        coalesce(users.age_band, 'unknown') as age_band,
-        coalesce(users.acquisition_channel, 'unknown') as acquisition_channel
-    from session_parts
-    left join users
-        on session_parts.user_id = users.user_id
+    {% for slice, value in event_slices %}
+        select
+            user_id,
+            activity_date,
+            '{{ slice }}' as slice_name,
+            {{ value }} as slice_value,
+            session_id,
+            {%- for measure in measures %}
+                sum({{ measure }}) as {{ measure }},
+            {%- endfor %}
+            max(max_loaded_at) as max_loaded_at
+        from session_parts
+        group by
+            user_id,
+            activity_date,
+            {{ value }},
+            session_id
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
-sliced as (
+sliced_days as (
 
-    {% for dimension, value in [
-        ('all', "'all'"), ('country', 'event_country'), ('platform', 'event_platform'),
-        ('age_band', 'age_band'), ('acquisition_channel', 'acquisition_channel')] %}
+    select
+        user_id,
+        activity_date,
+        slice_name,
+        slice_value,
+        cast(count(*) as {{ dbt.type_bigint() }}) as session_count,
+        {%- for measure in measures %}
+            {%- if measure == 'watch_seconds' %}
+                cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
+            {%- else %}
+                cast(sum({{ measure }}) as {{ dbt.type_bigint() }}) as {{ measure }},
+            {%- endif %}
+        {%- endfor %}
+        max(max_loaded_at) as max_loaded_at
+    from sliced_sessions
+    group by
+        user_id,
+        activity_date,
+        slice_name,
+        slice_value
+
+),
+
+days_with_user as (
+
+    select
+        sliced_days.*,
+        coalesce(users.age_band, 'unknown') as age_band,
+        coalesce(users.acquisition_channel, 'unknown') as acquisition_channel
+    from sliced_days
+    left join users
+        on sliced_days.user_id = users.user_id
+
+),
+
+labelled as (
+
+    {% for dimension, slice, value in [
+        ('all', 'user', "'all'"), ('age_band', 'user', 'age_band'),
+        ('acquisition_channel', 'user', 'acquisition_channel'),
+        ('country', 'country', 'slice_value'), ('platform', 'platform', 'slice_value')] %}
         select
             *,
             '{{ dimension }}' as dimension_name,
             {{ value }} as dimension_value
-        from parts_with_user
+        from days_with_user
+        where slice_name = '{{ slice }}'
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -96,23 +155,13 @@ final as (
         activity_date,
         dimension_name,
         dimension_value,
-        cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
-        cast(count(distinct session_id) as {{ dbt.type_bigint() }}) as session_count,
-        cast(sum(app_open_count) as {{ dbt.type_bigint() }}) as app_open_count,
-        cast(sum(video_view_count) as {{ dbt.type_bigint() }}) as video_view_count,
-        cast(sum(completed_view_count) as {{ dbt.type_bigint() }}) as completed_view_count,
-        cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
-        cast(sum(like_count) as {{ dbt.type_bigint() }}) as like_count,
-        cast(sum(share_count) as {{ dbt.type_bigint() }}) as share_count,
-        cast(sum(comment_count) as {{ dbt.type_bigint() }}) as comment_count,
-        cast(sum(follow_count) as {{ dbt.type_bigint() }}) as follow_count,
-        max(max_loaded_at) as max_loaded_at
-    from sliced
-    group by
-        user_id,
-        activity_date,
-        dimension_name,
-        dimension_value
+        event_count,
+        session_count,
+        {%- for measure in measures if measure != 'event_count' %}
+            {{ measure }},
+        {%- endfor %}
+        max_loaded_at
+    from labelled
 
 )
 

@@ -16,3 +16,20 @@
 {% macro duckdb__not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+
+{#-
+    The opposite hint, for a small CTE (a few keys) read more than once
+    whose computation scans a large relation: computed once on DuckDB.
+    Spark has no such hint and computes it for each reader.
+-#}
+{% macro materialized() -%}
+    {{ return(adapter.dispatch('materialized', 'shortvideo_metrics')()) }}
+{%- endmacro %}
+
+{% macro default__materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized() -%}
+    materialized
+{%- endmacro %}
