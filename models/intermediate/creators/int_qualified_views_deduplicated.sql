@@ -1,10 +1,6 @@
 -- One row per viewer x video x UTC day with at least one qualifying view
 -- (For You, >= 5 s, not a self view): the creator rewards program counts one
 -- qualified view per viewer per video per day.
--- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again (a large share of a 10M-event build).
-{{ config(materialized='table') }}
-
 with
 
 views as (

@@ -3,10 +3,8 @@
 -- the campaign it belongs to, and its contribution to every funnel measure.
 -- Summing any measure over any set of rows gives that measure for the set,
 -- so every ratio downstream is a ratio of these sums.
--- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again (a large share of a 10M-event build).
-{{ config(materialized='table') }}
-
+-- A view on purpose: as a table (event grain) its write cost more in a
+-- 10M-event build than the re-runs by its readers and tests that it saved.
 with
 
 requests as (
