@@ -37,22 +37,14 @@ repeated_{{ table }} as (
 rejected_{{ table }} as (
 
     select
-        '{{ table }}' as source_table,
-        {{ rejected_row_key(key_columns) }} as row_key,
-        quarantine_reason,
-        _loaded_at,
-        {{ row_as_json(raw_columns) }} as raw_row_json
+        {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from {{ landed }} as landed
     where quarantine_reason is not null
 
     union all
 
     select
-        '{{ table }}' as source_table,
-        {{ rejected_row_key(key_columns) }} as row_key,
-        quarantine_reason,
-        _loaded_at,
-        {{ row_as_json(raw_columns) }} as raw_row_json
+        {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from repeated_{{ table }} as clean
     where
         clean.landing_order > 1
@@ -64,11 +56,7 @@ rejected_{{ table }} as (
     -- on an incremental run, a clean copy inside the window of a key that is
     -- staged from an earlier-landed copy (whatever its order in the window)
     select
-        '{{ table }}' as source_table,
-        {{ rejected_row_key(key_columns) }} as row_key,
-        quarantine_reason,
-        _loaded_at,
-        {{ row_as_json(raw_columns) }} as raw_row_json
+        {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from {{ landed }} as landed
     where
         landed.quarantine_reason is null
@@ -127,6 +115,15 @@ final as (
 select * from final
 
 {% endmacro %}
+
+{#- The columns every rejected row carries, from a raw row in scope. -#}
+{% macro rejected_row_columns(table, key_columns, raw_columns) -%}
+        '{{ table }}' as source_table,
+        {{ rejected_row_key(key_columns) }} as row_key,
+        quarantine_reason,
+        _loaded_at,
+        {{ row_as_json(raw_columns) }} as raw_row_json
+{%- endmacro %}
 
 {#- True when the key of raw row `alias` is staged from a copy that landed
     before it (so the row is a duplicate even if it is the first copy inside
