@@ -125,16 +125,23 @@ def node_breakdown(path: Path) -> dict:
 LANDED = re.compile(r"landed_(\d{4}-\d{2}-\d{2})\.parquet")
 
 
+def incremental_day_cut(summary: dict) -> dt.date:
+    """The landing day the incremental day's base is built through: the
+    simulated window's last day - 1, so the day appended next is a full day
+    of events plus late rows (truth/run_summary.json gives the window)."""
+    flags = summary["flags"]
+    last = dt.date.fromisoformat(flags["start_date"]) + dt.timedelta(days=int(flags["days"]) - 1)
+    return last - dt.timedelta(days=1)
+
+
 def land_through(raw: Path, dst: Path, cut: dt.date) -> int:
     """Hard-link the landing files of raw/ up to `cut` into dst/: what
     `simulator --landed-through cut` writes. A table with nothing landed yet
     gets the simulator's placeholder, landed_empty.parquet (0 rows, its schema)."""
     import pyarrow.parquet as pq
     count = 0
-    for folder in sorted(p.parent for p in raw.glob("*/*/landed_*.parquet") if p.name != "landed_empty.parquet"):
+    for folder in sorted({p.parent for p in raw.glob("*/*/landed_*.parquet")}):
         target = dst / folder.relative_to(raw)
-        if target.exists():
-            continue
         target.mkdir(parents=True)
         files = sorted(folder.glob("landed_*.parquet"))
         kept = [f for f in files if (m := LANDED.fullmatch(f.name)) and dt.date.fromisoformat(m[1]) <= cut]
@@ -286,9 +293,7 @@ def bench_size(label: str, events: int, out: Path, keep: bool, steps_wanted=STEP
         # the day appended is the simulated window's last day: a full day of
         # events plus the late rows of earlier days (the landing days after
         # the window hold only stray late rows and scheduled campaigns)
-        flags = summary["flags"]
-        last = dt.date.fromisoformat(flags["start_date"]) + dt.timedelta(days=int(flags["days"]) - 1)
-        cut = last - dt.timedelta(days=1)
+        cut = incremental_day_cut(summary)
         db = inc / "warehouse.duckdb"
         shutil.rmtree(inc, ignore_errors=True)
         # untimed set-up: the landing zone as it stood after `cut`, taken from

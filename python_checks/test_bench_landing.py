@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -19,9 +20,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO
-
-CUT = dt.date(2026, 9, 5)  # two landing days before the small preset's last one
-
 
 def load_run_bench():
     spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run_bench.py")
@@ -48,16 +46,18 @@ def same_file(a, b) -> bool:
 @pytest.fixture(scope="module")
 def zones(sim_dir, tmp_path_factory):
     bench = load_run_bench()
+    # the cut the benchmark itself uses: the window's last day - 1
+    cut = bench.incremental_day_cut(json.loads((sim_dir / "truth" / "run_summary.json").read_text()))
     work = tmp_path_factory.mktemp("bench_landing")
     full = sim_dir / "raw"
     simulated = work / "simulated"
-    simulate(simulated, "--preset", "small", "--seed", "42", "--landed-through", CUT.isoformat())
+    simulate(simulated, "--preset", "small", "--seed", "42", "--landed-through", cut.isoformat())
     linked = work / "linked" / "raw"
-    count = bench.land_through(full, linked, CUT)
+    count = bench.land_through(full, linked, cut)
     before = (files(simulated / "raw"), files(linked), count)
     simulate(simulated, "--append-day")
-    appended = bench.land_next_day(full, linked, CUT)
-    return dict(simulated=simulated / "raw", linked=linked, before=before, appended=appended)
+    appended = bench.land_next_day(full, linked, cut)
+    return dict(simulated=simulated / "raw", linked=linked, before=before, appended=appended, cut=cut)
 
 
 def test_linked_zone_before_the_day_is_the_simulators(zones):
@@ -67,7 +67,7 @@ def test_linked_zone_before_the_day_is_the_simulators(zones):
 
 
 def test_appended_day_is_the_simulators(zones):
-    assert zones["appended"]["day"] == (CUT + dt.timedelta(days=1)).isoformat()
+    assert zones["appended"]["day"] == (zones["cut"] + dt.timedelta(days=1)).isoformat()
     assert zones["appended"]["files"] > 0
     simulated, linked = zones["simulated"], zones["linked"]
     assert files(linked) == files(simulated)

@@ -12,7 +12,7 @@
 -- row never depends on other days (incremental rebuilds stay exact). The sum
 -- of squared capped revenue is its compound-Poisson sampling variance.
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again (a large share of a 10M-event build).
+-- would otherwise run its whole query again.
 {{ config(materialized='table') }}
 
 {% set winsor_quantile = core_anomaly_setting('anomaly_revenue_winsor_quantile') %}

@@ -3,7 +3,7 @@
 -- analysis and counted in fct_experiment_health), and its assignment for reconciliation.
 -- The analysis window runs from the first exposure to min(ended_at, end of data).
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again (a large share of a 10M-event build).
+-- would otherwise run its whole query again.
 {{ config(materialized='table') }}
 
 with

@@ -3,7 +3,7 @@
 -- and the revenue their ad events earned (each on its own day), with the
 -- user's segment attributes from the users table.
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again (a large share of a 10M-event build).
+-- would otherwise run its whole query again.
 {{ config(materialized='table') }}
 
 with
