@@ -89,60 +89,37 @@ user_units as (
 
 ),
 
-app_activity as (
+-- Each domain's activity, one row per unit's key and timestamp with what it counts;
+-- unit_interval_sums() sums it over each unit's window and pre-period.
+app_events_counted as (
 
     select
-        user_units.experiment_id,
-        user_units.unit_id,
-        sum(case when events.event_type = 'video_view' and events.event_at >= user_units.first_exposed_at
-                then events.watch_milliseconds
-            else 0
-        end) as watch_milliseconds_in_window,
-        sum(case when events.event_type = 'video_view' and events.event_at < user_units.started_at
-                then events.watch_milliseconds
-            else 0
-        end) as watch_milliseconds_pre_period,
-        sum(case when events.event_type = 'video_view' and events.event_at >= user_units.first_exposed_at
-                then 1
-            else 0
-        end) as video_views_in_window,
-        sum(case when events.event_type = 'video_view' and events.event_at < user_units.started_at
-                then 1
-            else 0
-        end) as video_views_pre_period,
-        sum(case when events.event_type = 'app_open' and events.event_at >= user_units.first_exposed_at
-                then 1
-            else 0
-        end) as app_opens_in_window,
-        sum(case when events.event_type = 'app_open' and events.event_at < user_units.started_at
-                then 1
-            else 0
-        end) as app_opens_pre_period,
-        sum(case when events.event_type = 'like' and events.event_at >= user_units.first_exposed_at
-                then 1
-            else 0
-        end) as likes_in_window,
-        sum(case when events.event_type = 'like' and events.event_at < user_units.started_at
-                then 1
-            else 0
-        end) as likes_pre_period
-    from user_units
-    inner join events
-        on user_units.unit_id = events.user_id
-            and user_units.window_end_at > events.event_at
-            and user_units.pre_period_start_at <= events.event_at
-            and (user_units.first_exposed_at <= events.event_at or user_units.started_at > events.event_at)
-    group by user_units.experiment_id, user_units.unit_id
+        user_id,
+        event_at,
+        case when event_type = 'video_view' then coalesce(watch_milliseconds, 0) else 0 end
+            as watch_milliseconds,
+        case when event_type = 'video_view' then 1 else 0 end as video_views,
+        case when event_type = 'app_open' then 1 else 0 end as app_opens,
+        case when event_type = 'like' then 1 else 0 end as likes
+    from events
+    where event_type in ('video_view', 'app_open', 'like')
 
 ),
 
-impressions_with_clicks as (
+app_activity as (
+
+    {{ unit_interval_sums('user_units', 'app_events_counted', 'user_id', 'event_at',
+                          ['watch_milliseconds', 'video_views', 'app_opens', 'likes']) | indent(4) }}
+
+),
+
+impressions_counted as (
 
     select
-        impressions.impression_id,
         impressions.user_id,
         impressions.shown_at,
-        count(clicks.click_id) as click_count
+        1 as impressions,
+        count(clicks.click_id) as clicks
     from impressions
     left join clicks
         on impressions.impression_id = clicks.impression_id
@@ -152,39 +129,25 @@ impressions_with_clicks as (
 
 ad_activity as (
 
+    {{ unit_interval_sums('user_units', 'impressions_counted', 'user_id', 'shown_at',
+                          ['impressions', 'clicks']) | indent(4) }}
+
+),
+
+reports_counted as (
+
     select
-        user_units.experiment_id,
-        user_units.unit_id,
-        sum(case when impressions_with_clicks.shown_at >= user_units.first_exposed_at then 1 else 0 end)
-            as impressions_in_window,
-        sum(case when impressions_with_clicks.shown_at < user_units.started_at then 1 else 0 end)
-            as impressions_pre_period,
-        sum(case when impressions_with_clicks.shown_at >= user_units.first_exposed_at
-                then impressions_with_clicks.click_count
-            else 0
-        end) as clicks_in_window
-    from user_units
-    inner join impressions_with_clicks
-        on user_units.unit_id = impressions_with_clicks.user_id
-            and user_units.window_end_at > impressions_with_clicks.shown_at
-            and user_units.pre_period_start_at <= impressions_with_clicks.shown_at
-    group by user_units.experiment_id, user_units.unit_id
+        reporter_user_id,
+        reported_at,
+        1 as reports
+    from reports
 
 ),
 
 report_activity as (
 
-    select
-        user_units.experiment_id,
-        user_units.unit_id,
-        sum(case when reports.reported_at >= user_units.first_exposed_at then 1 else 0 end) as reports_in_window,
-        sum(case when reports.reported_at < user_units.started_at then 1 else 0 end) as reports_pre_period
-    from user_units
-    inner join reports
-        on user_units.unit_id = reports.reporter_user_id
-            and user_units.window_end_at > reports.reported_at
-            and user_units.pre_period_start_at <= reports.reported_at
-    group by user_units.experiment_id, user_units.unit_id
+    {{ unit_interval_sums('user_units', 'reports_counted', 'reporter_user_id', 'reported_at',
+                          ['reports']) | indent(4) }}
 
 ),
 
@@ -195,32 +158,25 @@ labeler_units as (
 
 ),
 
-labeling_activity as (
+submissions_counted as (
 
     select
-        labeler_units.experiment_id,
-        labeler_units.unit_id,
-        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at then 1 else 0 end)
-            as submissions_in_window,
-        sum(case when submissions.submitted_at < labeler_units.started_at then 1 else 0 end)
-            as submissions_pre_period,
-        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at and tasks.is_gold
-                then 1
-            else 0
-        end) as gold_submissions_in_window,
-        sum(case when submissions.submitted_at >= labeler_units.first_exposed_at and tasks.is_gold
-                and submissions.answer = tasks.gold_answer then 1
-            else 0
-        end) as gold_correct_in_window
-    from labeler_units
-    inner join submissions
-        on labeler_units.unit_id = submissions.labeler_id
-            and labeler_units.window_end_at > submissions.submitted_at
-            and labeler_units.pre_period_start_at <= submissions.submitted_at
-            and not submissions.is_skipped
+        submissions.labeler_id,
+        submissions.submitted_at,
+        1 as submissions,
+        case when tasks.is_gold then 1 else 0 end as gold_submissions,
+        case when tasks.is_gold and submissions.answer = tasks.gold_answer then 1 else 0 end as gold_correct
+    from submissions
     left join tasks
         on submissions.task_id = tasks.task_id
-    group by labeler_units.experiment_id, labeler_units.unit_id
+    where not submissions.is_skipped
+
+),
+
+labeling_activity as (
+
+    {{ unit_interval_sums('labeler_units', 'submissions_counted', 'labeler_id', 'submitted_at',
+                          ['submissions', 'gold_submissions', 'gold_correct']) | indent(4) }}
 
 ),
 
@@ -231,24 +187,23 @@ creator_units as (
 
 ),
 
-creator_activity as (
+views_received_counted as (
 
     select
-        creator_units.experiment_id,
-        creator_units.unit_id,
-        sum(case when events.event_at >= creator_units.first_exposed_at then 1 else 0 end)
-            as views_received_in_window,
-        sum(case when events.event_at < creator_units.started_at then 1 else 0 end)
-            as views_received_pre_period
-    from creator_units
+        videos.creator_id,
+        events.event_at,
+        1 as views_received
+    from events
     inner join videos
-        on creator_units.unit_id = videos.creator_id
-    inner join events
-        on videos.video_id = events.video_id
-            and events.event_type = 'video_view'
-            and creator_units.window_end_at > events.event_at
-            and creator_units.pre_period_start_at <= events.event_at
-    group by creator_units.experiment_id, creator_units.unit_id
+        on events.video_id = videos.video_id
+    where events.event_type = 'video_view'
+
+),
+
+creator_activity as (
+
+    {{ unit_interval_sums('creator_units', 'views_received_counted', 'creator_id', 'event_at',
+                          ['views_received']) | indent(4) }}
 
 ),
 
