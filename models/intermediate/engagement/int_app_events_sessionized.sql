@@ -9,6 +9,9 @@
 -- earliest day of an event that landed inside the lookback window; the last
 -- event before that day (if within the timeout) is carried in as an anchor
 -- so that a session crossing midnight keeps its id.
+-- The two window passes sort only the columns sessionization needs; the
+-- other columns join back by event_id (at 100M events, windows over the
+-- wide rows spilled most of their input to disk).
 {{ config(**affected_days_config('event_date', '_loaded_at')) }}
 
 with
@@ -46,43 +49,38 @@ anchors as (
 ),
 
 {% endif -%}
-events as (
+-- read twice (the windows, the join back): inlined, not copied
+events as {{ not_materialized() }} (
 
-    select
-        events.event_id,
-        events.user_id,
-        events.event_type,
-        events.event_at,
-        events.session_hint,
-        events.video_id,
-        events.watch_milliseconds,
-        -- double on both engines (Spark types x / 1000.0 as a decimal), so the
-        -- anchor rows' null below has the same type
-        cast(events.watch_seconds as double) as watch_seconds,
-        events.country,
-        events.platform,
-        events._loaded_at,
-        false as is_anchor,
-        cast(null as {{ dbt.type_string() }}) as anchor_session_id
+    select events.*
     from {{ ref('stg_app__events') }} as events
     {%- if is_incremental() %}
     cross join first_rebuilt_day
     where cast(events.event_at as date) >= first_rebuilt_day.rebuilt_from
+    {%- endif %}
+
+),
+
+-- what the windows need: order, hint, and (incremental runs) the anchors
+session_inputs as (
+
+    select
+        event_id,
+        user_id,
+        event_at,
+        session_hint,
+        false as is_anchor,
+        cast(null as {{ dbt.type_string() }}) as anchor_session_id
+    from events
+    {%- if is_incremental() %}
 
     union all
 
     select
         event_id,
         user_id,
-        cast(null as {{ dbt.type_string() }}) as event_type,
         event_at,
         session_hint,
-        cast(null as {{ dbt.type_string() }}) as video_id,
-        cast(null as {{ dbt.type_bigint() }}) as watch_milliseconds,
-        cast(null as double) as watch_seconds,
-        cast(null as {{ dbt.type_string() }}) as country,
-        cast(null as {{ dbt.type_string() }}) as platform,
-        cast(null as {{ dbt.type_timestamp() }}) as _loaded_at,
         true as is_anchor,
         session_id as anchor_session_id
     from anchors
@@ -110,7 +108,7 @@ ordered as (
             partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
         ) as previous_session_hint
-    from events
+    from session_inputs
 
 ),
 
@@ -141,7 +139,9 @@ flagged as (
 named as (
 
     select
-        *,
+        event_id,
+        is_anchor,
+        is_session_start_flag,
         {{ last_non_null(
             "case when is_anchor then anchor_session_id when is_session_start_flag = 1 then "
             ~ dbt.concat(["user_id", "'-'", "event_id"]) ~ " end"
@@ -157,30 +157,33 @@ named as (
 final as (
 
     select
-        named.event_id,
-        named.user_id,
+        events.event_id,
+        events.user_id,
         named.session_id,
         named.is_session_start_flag = 1 as is_session_start,
-        named.event_type,
-        named.event_at,
-        cast(named.event_at as date) as event_date,
-        named.session_hint,
-        named.video_id,
-        named.watch_milliseconds,
-        named.watch_seconds,
+        events.event_type,
+        events.event_at,
+        cast(events.event_at as date) as event_date,
+        events.session_hint,
+        events.video_id,
+        events.watch_milliseconds,
+        -- double on both engines (Spark types x / 1000.0 as a decimal)
+        cast(events.watch_seconds as double) as watch_seconds,
         videos.duration_seconds as video_duration_seconds,
         coalesce(
-            named.event_type = 'video_view'
-            and named.watch_milliseconds >= videos.duration_seconds * 1000,
+            events.event_type = 'video_view'
+            and events.watch_milliseconds >= videos.duration_seconds * 1000,
             false
         ) as is_completed_view,
-        named.country,
-        named.platform,
-        named._loaded_at
-    from named
+        events.country,
+        events.platform,
+        events._loaded_at
+    from events
+    inner join named
+        on events.event_id = named.event_id
+            and not named.is_anchor
     left join videos
-        on named.video_id = videos.video_id
-    where not named.is_anchor
+        on events.video_id = videos.video_id
 
 )
 

@@ -1,0 +1,211 @@
+"""Unit-level experiment values (int_experiment_unit_metrics_computed) rebuilt in pandas.
+
+The model sums activity per key and day and only looks at single rows on the days a unit's
+window or pre-period boundary cuts (macro unit_interval_sums). These checks place every
+activity row in the intervals one by one, the plain definition:
+- on the small dataset, every metric's numerator, denominator and covariate of every analysed
+  unit, from the raw rows staging keeps (clean_raw) and the units' intervals;
+- on synthetic intervals that the simulator never produces (boundaries off midnight,
+  several boundaries on one day, rows exactly on a boundary, overlapping windows), the macro's
+  sums against a brute-force pandas sum.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import dbt_env, run_dbt
+
+INTERVALS = ["first_exposed_at", "window_end_at", "pre_period_start_at", "started_at"]
+
+
+def interval_sums(units: pd.DataFrame, activity: pd.DataFrame, key: str, at: str,
+                  measures: list[str]) -> pd.DataFrame:
+    """Per experiment x unit, each measure summed over [first_exposed_at, window_end_at) and
+    [pre_period_start_at, started_at), placing each activity row by its own timestamp."""
+    joined = units[["experiment_id", "unit_id", *INTERVALS]].merge(
+        activity[[key, at, *measures]], left_on="unit_id", right_on=key, how="inner")
+    in_window = (joined[at] >= joined["first_exposed_at"]) & (joined[at] < joined["window_end_at"])
+    in_pre = (joined[at] >= joined["pre_period_start_at"]) & (joined[at] < joined["started_at"])
+    out = joined[["experiment_id", "unit_id"]].copy()
+    for m in measures:
+        out[f"{m}_in_window"] = np.where(in_window, joined[m], 0)
+        out[f"{m}_pre_period"] = np.where(in_pre, joined[m], 0)
+    sums = out.groupby(["experiment_id", "unit_id"], as_index=False).sum()
+    return units[["experiment_id", "unit_id"]].merge(sums, how="left").fillna(0)
+
+
+@pytest.fixture(scope="module")
+def unit_values(warehouse) -> pd.DataFrame:
+    return warehouse.execute("select * from int_experiment_unit_metrics_computed").df()
+
+
+@pytest.fixture(scope="module")
+def analysed_units(warehouse) -> pd.DataFrame:
+    return warehouse.execute(
+        "select * from int_experiment_exposures_deduplicated where not is_in_multiple_variants").df()
+
+
+@pytest.fixture(scope="module")
+def expected_unit_values(clean_raw, analysed_units) -> pd.DataFrame:
+    """experiment_id, unit_id, metric_name -> numerator, denominator, covariate (or NaN)."""
+    def ts(df, col):
+        df = df.copy()
+        df[col] = pd.to_datetime(df[col])
+        return df
+
+    users = analysed_units[analysed_units.randomization_unit == "user"]
+    labelers = analysed_units[analysed_units.randomization_unit == "labeler"]
+    creators = analysed_units[analysed_units.randomization_unit == "creator"]
+
+    events = ts(clean_raw("app", "events", "event_id"), "event_at")
+    kinds = {"video_view": "video_views", "app_open": "app_opens", "like": "likes"}
+    for kind, col in kinds.items():
+        events[col] = (events.event_type == kind).astype(int)
+    events["watch_milliseconds"] = np.where(events.event_type == "video_view",
+                                            events.watch_ms.fillna(0), 0)
+    app = interval_sums(users, events, "user_id", "event_at",
+                        ["watch_milliseconds", *kinds.values()])
+
+    impressions = ts(clean_raw("ads", "impressions", "impression_id"), "shown_at")
+    clicks = clean_raw("ads", "clicks", "click_id")
+    impressions["clicks"] = impressions.impression_id.map(clicks.impression_id.value_counts()).fillna(0)
+    impressions["impressions"] = 1
+    ads = interval_sums(users, impressions, "user_id", "shown_at", ["impressions", "clicks"])
+
+    reports = ts(clean_raw("trust_safety", "reports", "report_id"), "reported_at")
+    reports["reports"] = 1
+    risk = interval_sums(users, reports, "reporter_user_id", "reported_at", ["reports"])
+
+    subs = ts(clean_raw("labeling", "submissions", "submission_id"), "submitted_at")
+    tasks = clean_raw("labeling", "tasks", "task_id")
+    subs = subs[~subs.is_skipped.astype(bool)].merge(
+        tasks[["task_id", "is_gold", "gold_answer"]], on="task_id", how="left")
+    gold = subs.is_gold.fillna(False).astype(bool)
+    subs["submissions"] = 1
+    subs["gold_submissions"] = gold.astype(int)
+    subs["gold_correct"] = (gold & (subs.answer == subs.gold_answer)).astype(int)
+    labeling = interval_sums(labelers, subs, "labeler_id", "submitted_at",
+                             ["submissions", "gold_submissions", "gold_correct"])
+
+    videos = clean_raw("app", "videos", "video_id")
+    views = events[events.event_type == "video_view"].merge(videos[["video_id", "creator_id"]],
+                                                           on="video_id")
+    views["views_received"] = 1
+    creator = interval_sums(creators, views, "creator_id", "event_at", ["views_received"])
+
+    def metric(frame, name, num, den=None, cov=None, scale=1.0):
+        return pd.DataFrame({
+            "experiment_id": frame.experiment_id, "unit_id": frame.unit_id, "metric_name": name,
+            "numerator": frame[num] / scale,
+            "denominator": frame[den] if den else 1.0,
+            "covariate": frame[cov] / scale if cov else np.nan,
+        })
+
+    return pd.concat([
+        metric(app, "watch_seconds_per_user", "watch_milliseconds_in_window", None,
+               "watch_milliseconds_pre_period", 1000.0),
+        metric(app, "video_views_per_user", "video_views_in_window", None, "video_views_pre_period"),
+        metric(app, "app_opens_per_user", "app_opens_in_window", None, "app_opens_pre_period"),
+        metric(app, "likes_per_user", "likes_in_window", None, "likes_pre_period"),
+        metric(ads, "ad_impressions_per_user", "impressions_in_window", None, "impressions_pre_period"),
+        metric(ads, "ctr", "clicks_in_window", "impressions_in_window"),
+        metric(risk, "reports_per_user", "reports_in_window", None, "reports_pre_period"),
+        metric(labeling, "submissions_per_labeler", "submissions_in_window", None,
+               "submissions_pre_period"),
+        metric(labeling, "gold_accuracy", "gold_correct_in_window", "gold_submissions_in_window"),
+        metric(creator, "views_received_per_creator", "views_received_in_window", None,
+               "views_received_pre_period"),
+    ], ignore_index=True)
+
+
+def test_unit_values_equal_row_by_row_sums_from_raw(unit_values, expected_unit_values):
+    keys = ["experiment_id", "unit_id", "metric_name"]
+    got = unit_values[[*keys, "numerator", "denominator", "covariate"]]
+    merged = got.merge(expected_unit_values, on=keys, how="inner", suffixes=("", "_expected"))
+    # every unit value the model has is a metric of its experiment's domain: compare those
+    assert len(merged) == len(got) and len(got) > 10_000, (len(merged), len(got))
+    assert merged.metric_name.nunique() >= 8
+    for col in ["numerator", "denominator"]:
+        np.testing.assert_allclose(merged[col], merged[f"{col}_expected"], rtol=1e-12, atol=1e-9,
+                                   err_msg=col)
+    with_covariate = merged.covariate.notna()
+    np.testing.assert_allclose(merged.covariate[with_covariate],
+                               merged.covariate_expected[with_covariate], rtol=1e-12, atol=1e-9)
+    # the catalog declares a covariate for every count metric checked here, none for ratios
+    assert merged.loc[~with_covariate, "metric_name"].isin(["ctr", "gold_accuracy"]).all()
+    # not a vacuous comparison: most units have activity in both intervals
+    assert (merged.numerator > 0).mean() > 0.5 and (merged.covariate > 0).mean() > 0.3
+
+
+def _synthetic(seed: int = 7):
+    """Units whose boundaries fall on and off midnight, share days and overlap, and activity
+    rows on, just before and just after those boundaries, and at random instants."""
+    rng = np.random.default_rng(seed)
+    day0 = pd.Timestamp("2026-08-01")
+    units = []
+    for i in range(400):
+        off_midnight = rng.random(4) < 0.5
+        def instant(day, off):
+            t = day0 + pd.Timedelta(days=int(day))
+            return t + pd.Timedelta(seconds=int(rng.integers(1, 86_400))) if off else t
+        started = instant(rng.integers(3, 20), off_midnight[0])
+        pre_start = (started - pd.Timedelta(days=int(rng.integers(0, 15)))
+                     - pd.Timedelta(seconds=int(rng.integers(0, 86_400)) * int(off_midnight[1])))
+        first = started + pd.Timedelta(seconds=int(rng.integers(0, 3 * 86_400)) * int(off_midnight[2]))
+        if rng.random() < 0.1:   # exposed before the start (a misconfigured client)
+            first = started - pd.Timedelta(hours=int(rng.integers(1, 40)))
+        end = first + pd.Timedelta(seconds=int(rng.integers(0, 20 * 86_400)))
+        if not off_midnight[3]:
+            end = end.normalize()
+        units.append(dict(experiment_id=f"x{i % 3}", unit_id=f"u{i // 2}", started_at=started,
+                          pre_period_start_at=pre_start, first_exposed_at=first, window_end_at=end))
+    units = pd.DataFrame(units).drop_duplicates(["experiment_id", "unit_id"])
+    rows = []
+    for u in units.itertuples():
+        for b in INTERVALS:
+            for delta in (-1, 0, 1):
+                rows.append((u.unit_id, getattr(u, b) + pd.Timedelta(microseconds=delta)))
+    n = 20_000
+    at = day0 + pd.to_timedelta(rng.integers(0, 45 * 86_400, n), unit="s")
+    rows += list(zip(rng.choice(units.unit_id.unique(), n), at))
+    activity = pd.DataFrame(rows, columns=["unit_key", "happened_at"])
+    activity["amount"] = rng.integers(0, 1000, len(activity))
+    activity["occurrences"] = 1
+    return units, activity
+
+
+def test_interval_sums_macro_against_brute_force(tmp_path):
+    import duckdb
+
+    inline = ("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
+              "['amount', 'occurrences']) }}")
+    env = dbt_env(tmp_path / "raw", tmp_path / "compile.duckdb")
+    result = run_dbt(["compile", "--quiet", "--inline", inline], env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    sql = result.stdout.strip()
+    assert sql.lower().startswith("with"), sql[:200]
+
+    units, activity = _synthetic()
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.register("units_df", units)
+    con.register("activity_df", activity)
+    con.execute("create table units as select * from units_df")
+    con.execute("create table activity as select * from activity_df")
+    got = con.execute(sql).df()
+    expected = interval_sums(units, activity, "unit_key", "happened_at", ["amount", "occurrences"])
+    keys = ["experiment_id", "unit_id"]
+    merged = expected.merge(got, on=keys, how="left", suffixes=("_expected", ""))
+    # units without any activity get no row from the macro (the model coalesces them to 0)
+    merged = merged.fillna(0)
+    assert len(got) <= len(expected) and len(got) > 300
+    for m in ["amount", "occurrences"]:
+        for part in ["in_window", "pre_period"]:
+            col = f"{m}_{part}"
+            np.testing.assert_array_equal(merged[col].astype(float), merged[f"{col}_expected"].astype(float),
+                                          err_msg=col)
+    # the synthetic case exercises what the simulator does not: rows exactly on boundaries
+    assert (merged.occurrences_pre_period_expected > 0).mean() > 0.5
+    assert (units.started_at != units.started_at.dt.normalize()).any()
+    assert (units.window_end_at != units.window_end_at.dt.normalize()).any()
