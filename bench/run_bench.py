@@ -348,6 +348,14 @@ def loglog(x1, y1, x2, y2, x):
     return y2 * (x / x2) ** slope
 
 
+def dbt_threads(results: list[dict], latest_machine: dict) -> str:
+    """The dbt threads of the runs: one number, or one per size when the sizes differ."""
+    per_size = {r["size"]: r["machine"]["duckdb_settings"].get("dbt_threads", "2") for r in results}
+    if len(set(per_size.values())) <= 1:
+        return str(latest_machine["duckdb_settings"]["dbt_threads"])
+    return "by size: " + ", ".join(f"{size} {threads}" for size, threads in per_size.items())
+
+
 def report() -> str:
     results = sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")), key=lambda r: r["app_events"])
     if not results:
@@ -360,7 +368,7 @@ def report() -> str:
         f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}, duckdb {v.get('duckdb')}, "
         f"dbt-core {v.get('dbt-core')}, dbt-duckdb {v.get('dbt-duckdb')}; DuckDB threads "
         f"{m['duckdb_settings']['threads']}, memory_limit {m['duckdb_settings']['memory_limit']}, "
-        f"dbt threads {m['duckdb_settings']['dbt_threads']}.",
+        f"dbt threads {dbt_threads(results, m)}.",
         "",
         "| size | app events | raw rows (Parquet) | simulate | hand-written script | dbt lineage (models+seeds) "
         "| full dbt build | incremental day | lineage / hand-written | full / hand-written "

@@ -77,16 +77,16 @@ parts as (
 
     union all
 
-    -- whole days: a day counts for an interval when it lies entirely inside it
+    -- whole days: a day counts for an interval [a, b) when it lies entirely
+    -- inside it: it starts at or after a, and it ends (the next midnight) at
+    -- or before b, i.e. it is before b's date
     select
         units.experiment_id,
         units.unit_id,
         cast(activity_days.activity_date as {{ ts }}) >= units.first_exposed_at
-        and {{ dbt.dateadd('day', 1, 'cast(activity_days.activity_date as ' ~ ts ~ ')') }} <= units.window_end_at
-            as is_in_window,
+        and activity_days.activity_date < cast(units.window_end_at as date) as is_in_window,
         cast(activity_days.activity_date as {{ ts }}) >= units.pre_period_start_at
-        and {{ dbt.dateadd('day', 1, 'cast(activity_days.activity_date as ' ~ ts ~ ')') }} <= units.started_at
-            as is_in_pre_period,
+        and activity_days.activity_date < cast(units.started_at as date) as is_in_pre_period,
         {%- for measure in measures %}
         activity_days.{{ measure }}
         {{- "," if not loop.last }}
