@@ -155,6 +155,8 @@ def _synthetic(seed: int = 7):
         first = started + pd.Timedelta(seconds=int(rng.integers(0, 3 * 86_400)) * int(off_midnight[2]))
         if rng.random() < 0.1:   # exposed before the start (a misconfigured client)
             first = started - pd.Timedelta(hours=int(rng.integers(1, 40)))
+        elif rng.random() < 0.05:   # ... even before the pre-period began: whole days apart
+            first = pre_start - pd.Timedelta(hours=int(rng.integers(49, 120)))
         end = first + pd.Timedelta(seconds=int(rng.integers(0, 20 * 86_400)))
         if not off_midnight[3]:
             end = end.normalize()
@@ -209,3 +211,7 @@ def test_interval_sums_macro_against_brute_force(tmp_path):
     assert (merged.occurrences_pre_period_expected > 0).mean() > 0.5
     assert (units.started_at != units.started_at.dt.normalize()).any()
     assert (units.window_end_at != units.window_end_at.dt.normalize()).any()
+    # windows with whole days before the pre-period, and windows that end before the start
+    day = pd.Timedelta(days=1)
+    assert (units.first_exposed_at.dt.normalize() + day < units.pre_period_start_at.dt.normalize()).any()
+    assert (units.window_end_at.dt.normalize() + day < units.started_at.dt.normalize()).any()

@@ -94,8 +94,12 @@ parts as (
     from {{ units }} as units
     inner join activity_days
         on units.unit_id = activity_days.activity_key
-            and activity_days.activity_date >= cast(units.pre_period_start_at as date)
-            and activity_days.activity_date <= cast(units.window_end_at as date)
+            -- the days of either interval (a unit exposed before its pre-period
+            -- began, or whose window ends before the start, has them apart)
+            and activity_days.activity_date >= least(cast(units.pre_period_start_at as date),
+                                                     cast(units.first_exposed_at as date))
+            and activity_days.activity_date <= greatest(cast(units.window_end_at as date),
+                                                        cast(units.started_at as date))
             {%- for boundary in boundaries %}
             and (
                 activity_days.activity_date <> cast(units.{{ boundary }} as date)
