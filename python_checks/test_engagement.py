@@ -130,19 +130,51 @@ def test_watch_completion_and_interaction_rates(app, metrics):
             assert math.isclose(row["like_rate"], likes.get(key, 0) / n_views[key], rel_tol=0, abs_tol=1e-9)
 
 
-def test_sessions_match_a_pandas_sessionization(app, warehouse):
-    ev = app["events"].sort_values(["user_id", "event_at", "event_id"], kind="mergesort").reset_index(drop=True)
+def pandas_sessions(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with a session_number per user: a new session at the user's
+    first event, after a gap of 30 minutes or more, or on a hint change."""
+    ev = events.sort_values(["user_id", "event_at", "event_id"], kind="mergesort").reset_index(drop=True)
     same_user = ev["user_id"].eq(ev["user_id"].shift())
     gap = ev["event_at"] - ev["event_at"].shift()
     hint, prev_hint = ev["session_hint"], ev["session_hint"].shift()
     hint_change = hint.notna() & prev_hint.notna() & (hint != prev_hint)
     new = (~same_user) | (gap >= pd.Timedelta(minutes=30)) | hint_change
     ev["session_number"] = new.astype(int).groupby(ev["user_id"]).cumsum()
+    return ev
+
+
+def test_sessions_match_a_pandas_sessionization(app, warehouse):
+    ev = pandas_sessions(app["events"])
     expected = ev.groupby(["user_id", "session_number"]).size().rename("event_count").reset_index()
     got = warehouse.execute("select user_id, session_number, event_count from fct_sessions").df()
     merged = expected.merge(got, on=["user_id", "session_number"], how="outer", suffixes=("_pd", "_wh"))
     assert len(got) == len(expected)
     assert (merged["event_count_pd"] == merged["event_count_wh"]).all()
+
+
+@pytest.mark.parametrize("dimension", SLICES)
+def test_daily_session_counts_match_pandas(app, warehouse, dimension):
+    # a session counts once on each day and in each slice value it has an event in
+    ev = pandas_sessions(app["events"])
+    value = (lambda e: pd.Series("all", index=e.index)) if dimension == "all" else (lambda e: e[dimension].fillna("unknown"))
+    ev["dimension_value"] = value(ev)
+    expected = (ev.drop_duplicates(["user_id", "session_number", "event_date", "dimension_value"])
+                .groupby(["event_date", "dimension_value"]).size().rename("expected").reset_index())
+    got = warehouse.execute(
+        "select metric_date, dimension_value, sessions, dau, sessions_per_dau from metrics_sessions_daily "
+        "where dimension_name = ?", [dimension]).df()
+    got["event_date"] = pd.to_datetime(got["metric_date"]).dt.date
+    merged = got.merge(expected, on=["event_date", "dimension_value"], how="outer", indicator=True)
+    # every (day, value) with a session is on the mart's grid; grid rows without one have 0
+    assert (merged["_merge"] != "right_only").all()
+    assert (merged["sessions"] == merged["expected"].fillna(0)).all()
+    assert merged["expected"].sum() >= ev["event_date"].nunique()
+    has_dau = merged["dau"] > 0
+    assert np.allclose(merged.loc[has_dau, "sessions_per_dau"],
+                       merged.loc[has_dau, "expected"].fillna(0) / merged.loc[has_dau, "dau"], rtol=1e-12)
+    # sessions crossing midnight count on both days: more session-days than sessions
+    if dimension == "all":
+        assert merged["sessions"].sum() > ev.groupby(["user_id", "session_number"]).ngroups
 
 
 def test_lifecycle_states_add_up(warehouse):

@@ -3,25 +3,36 @@
 -- Slices: all/all, the event's country and platform (a user who switches
 -- country within a day is active in both), and the user's age band and
 -- acquisition channel. Every engagement metric by slice is built from this
--- one long table, so the slicing logic lives in one place.
+-- one long table, so the slicing logic lives in one place. Sessions are
+-- counted apart (int_session_days_counted): built from the staged events,
+-- the daily engagement and core indicators do not wait for sessionization.
 -- Incremental (docs/incremental.md): a run rebuilds only the activity days
 -- of events that landed inside the lookback window before the newest
 -- max_loaded_at already in the table; a user-day depends on that day's
--- events only (a session crossing midnight counts on both days either way).
+-- events only.
 {{ config(**affected_days_config('activity_date')) }}
+{%- set measures = ['event_count', 'app_open_count', 'video_view_count', 'completed_view_count',
+                    'watch_seconds', 'like_count', 'share_count', 'comment_count', 'follow_count'] %}
+{%- set event_slices = [('user', "'all'"), ('country', 'event_country'), ('platform', 'event_platform')] %}
 
 with
 
 events as (
 
-    select * from {{ ref('int_app_events_sessionized') }}
+    select * from {{ ref('stg_app__events') }}
     {% if is_incremental() %}
-        where event_date in (
+        where cast(event_at as date) in (
             select distinct cast(event_at as date)
-            from {{ ref('int_app_events_sessionized') }}
+            from {{ ref('stg_app__events') }}
             where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
         )
     {% endif %}
+
+),
+
+videos as (
+
+    select * from {{ ref('stg_app__videos') }}
 
 ),
 
@@ -31,46 +42,49 @@ users as (
 
 ),
 
--- the events rolled up to user x day x event country x event platform x
--- session first: every slice below is a union of these groups, so the
--- slicing works on about one row per session instead of five per event
-session_parts as (
+-- the events rolled up to user x day x event country x event platform
+-- first: every slice below is a union of these groups, so the slicing works
+-- on a few rows per user-day instead of five per event
+day_parts as (
 
     select
-        user_id,
-        event_date as activity_date,
-        coalesce(country, 'unknown') as event_country,
-        coalesce(platform, 'unknown') as event_platform,
-        session_id,
+        events.user_id,
+        cast(events.event_at as date) as activity_date,
+        coalesce(events.country, 'unknown') as event_country,
+        coalesce(events.platform, 'unknown') as event_platform,
         count(*) as event_count,
-        sum(case when event_type = 'app_open' then 1 else 0 end) as app_open_count,
-        sum(case when event_type = 'video_view' then 1 else 0 end) as video_view_count,
-        sum(case when is_completed_view then 1 else 0 end) as completed_view_count,
-        sum(case when event_type = 'video_view' then watch_seconds end) as watch_seconds,
-        sum(case when event_type = 'like' then 1 else 0 end) as like_count,
-        sum(case when event_type = 'share' then 1 else 0 end) as share_count,
-        sum(case when event_type = 'comment' then 1 else 0 end) as comment_count,
-        sum(case when event_type = 'follow' then 1 else 0 end) as follow_count,
-        max(_loaded_at) as max_loaded_at
+        sum(case when events.event_type = 'app_open' then 1 else 0 end) as app_open_count,
+        sum(case when events.event_type = 'video_view' then 1 else 0 end) as video_view_count,
+        -- a completed view: watched at least the video's duration
+        sum(case
+            when
+                events.event_type = 'video_view'
+                and events.watch_milliseconds >= videos.duration_seconds * 1000
+                then 1
+            else 0
+        end) as completed_view_count,
+        -- double on both engines (Spark types x / 1000.0 as a decimal)
+        sum(case when events.event_type = 'video_view' then cast(events.watch_seconds as double) end)
+            as watch_seconds,
+        sum(case when events.event_type = 'like' then 1 else 0 end) as like_count,
+        sum(case when events.event_type = 'share' then 1 else 0 end) as share_count,
+        sum(case when events.event_type = 'comment' then 1 else 0 end) as comment_count,
+        sum(case when events.event_type = 'follow' then 1 else 0 end) as follow_count,
+        max(events._loaded_at) as max_loaded_at
     from events
+    left join videos
+        on events.video_id = videos.video_id
     group by
-        user_id,
-        event_date,
-        coalesce(country, 'unknown'),
-        coalesce(platform, 'unknown'),
-        session_id
+        events.user_id,
+        cast(events.event_at as date),
+        coalesce(events.country, 'unknown'),
+        coalesce(events.platform, 'unknown')
 
 ),
 
--- a session counts once in each slice it touches: the parts are summed per
--- slice and session first, so the count below needs no count(distinct)
--- (DuckDB runs that as separate aggregations joined back). The user's own
--- attributes (all, age band, acquisition channel) are one per user-day:
--- that grain is aggregated once and labelled three times at the end.
-{%- set measures = ['event_count', 'app_open_count', 'video_view_count', 'completed_view_count',
-                    'watch_seconds', 'like_count', 'share_count', 'comment_count', 'follow_count'] %}
-{%- set event_slices = [('user', "'all'"), ('country', 'event_country'), ('platform', 'event_platform')] %}
-sliced_sessions as (
+-- the user's own attributes (all, age band, acquisition channel) are one per
+-- user-day: that grain is aggregated once and labelled three times at the end
+sliced_days as (
 
     {% for slice, value in event_slices %}
         select
@@ -78,44 +92,21 @@ sliced_sessions as (
             activity_date,
             '{{ slice }}' as slice_name,
             {{ value }} as slice_value,
-            session_id,
             {%- for measure in measures %}
-                sum({{ measure }}) as {{ measure }},
+                {%- if measure == 'watch_seconds' %}
+                    cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
+                {%- else %}
+                    cast(sum({{ measure }}) as {{ dbt.type_bigint() }}) as {{ measure }},
+                {%- endif %}
             {%- endfor %}
             max(max_loaded_at) as max_loaded_at
-        from session_parts
+        from day_parts
         group by
             user_id,
             activity_date,
-            {{ value }},
-            session_id
+            {{ value }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-
-),
-
-sliced_days as (
-
-    select
-        user_id,
-        activity_date,
-        slice_name,
-        slice_value,
-        cast(count(*) as {{ dbt.type_bigint() }}) as session_count,
-        {%- for measure in measures %}
-            {%- if measure == 'watch_seconds' %}
-                cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
-            {%- else %}
-                cast(sum({{ measure }}) as {{ dbt.type_bigint() }}) as {{ measure }},
-            {%- endif %}
-        {%- endfor %}
-        max(max_loaded_at) as max_loaded_at
-    from sliced_sessions
-    group by
-        user_id,
-        activity_date,
-        slice_name,
-        slice_value
 
 ),
 
@@ -156,7 +147,6 @@ final as (
         dimension_name,
         dimension_value,
         event_count,
-        session_count,
         {%- for measure in measures if measure != 'event_count' %}
             {{ measure }},
         {%- endfor %}

@@ -3,6 +3,8 @@
 -- denominator where it is a ratio. dimension all/all is the total; country
 -- and platform are the user's values on the event (signup values for
 -- new_users and retention), age_band and acquisition_channel the user's.
+-- Sessions per DAU are in metrics_sessions_daily: this mart (and the core
+-- indicators built from it) does not wait for sessionization.
 with
 
 active as (
@@ -36,7 +38,6 @@ activity as (
         dimension_name,
         dimension_value,
         cast(sum(event_count) as {{ dbt.type_bigint() }}) as events,
-        cast(sum(session_count) as {{ dbt.type_bigint() }}) as sessions,
         cast(sum(app_open_count) as {{ dbt.type_bigint() }}) as app_opens,
         cast(sum(video_view_count) as {{ dbt.type_bigint() }}) as video_views,
         cast(sum(completed_view_count) as {{ dbt.type_bigint() }}) as completed_views,
@@ -78,7 +79,6 @@ final as (
         lifecycle.retained_rate,
         lifecycle.dormant_rate,
         cast(coalesce(activity.events, 0) as {{ dbt.type_bigint() }}) as events,
-        cast(coalesce(activity.sessions, 0) as {{ dbt.type_bigint() }}) as sessions,
         cast(coalesce(activity.app_opens, 0) as {{ dbt.type_bigint() }}) as app_opens,
         cast(coalesce(activity.video_views, 0) as {{ dbt.type_bigint() }}) as video_views,
         cast(coalesce(activity.completed_views, 0) as {{ dbt.type_bigint() }}) as completed_views,
@@ -89,7 +89,6 @@ final as (
         cast(coalesce(activity.follow_events, 0) as {{ dbt.type_bigint() }}) as follow_events,
         activity.watch_seconds / nullif(active.dau, 0) as watch_seconds_per_dau,
         cast(activity.video_views as double) / nullif(active.dau, 0) as views_per_dau,
-        cast(activity.sessions as double) / nullif(active.dau, 0) as sessions_per_dau,
         cast(activity.completed_views as double) / nullif(activity.video_views, 0) as completion_rate,
         cast(activity.like_events as double) / nullif(activity.video_views, 0) as like_rate,
         cast(activity.share_events as double) / nullif(activity.video_views, 0) as share_rate,
