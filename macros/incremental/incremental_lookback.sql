@@ -30,6 +30,17 @@
 {%- endmacro %}
 
 
+{#- Subquery: the UTC days of the events in `relation` that landed inside
+    the lookback window before the newest max_loaded_at of {{ this }}. A
+    daily model whose days depend on that day's events only rebuilds these
+    (`where <its day> in (...)`). -#}
+{% macro event_days_landed_in_window(relation) -%}
+    select distinct cast(event_at as date)
+    from {{ relation }}
+    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
+{%- endmacro %}
+
+
 {#- Predicate of an incremental stg_ model: on an incremental run, the key
     is not staged yet (by any earlier run, so a duplicate landing long after
     its first copy is never staged); otherwise true. -#}

@@ -16,11 +16,7 @@ events as (
 
     select * from {{ ref('int_app_events_sessionized') }}
     {% if is_incremental() %}
-        where event_date in (
-            select distinct cast(event_at as date)
-            from {{ ref('int_app_events_sessionized') }}
-            where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
-        )
+        where event_date in ({{ event_days_landed_in_window(ref('int_app_events_sessionized')) }})
     {% endif %}
 
 ),

@@ -21,11 +21,7 @@ events as (
 
     select * from {{ ref('stg_app__events') }}
     {% if is_incremental() %}
-        where cast(event_at as date) in (
-            select distinct cast(event_at as date)
-            from {{ ref('stg_app__events') }}
-            where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
-        )
+        where cast(event_at as date) in ({{ event_days_landed_in_window(ref('stg_app__events')) }})
     {% endif %}
 
 ),
