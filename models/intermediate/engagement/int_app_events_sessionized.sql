@@ -170,11 +170,8 @@ final as (
         -- double on both engines (Spark types x / 1000.0 as a decimal)
         cast(events.watch_seconds as double) as watch_seconds,
         videos.duration_seconds as video_duration_seconds,
-        coalesce(
-            events.event_type = 'video_view'
-            and events.watch_milliseconds >= videos.duration_seconds * 1000,
-            false
-        ) as is_completed_view,
+        {{ is_completed_view('events.event_type', 'events.watch_milliseconds', 'videos.duration_seconds') }}
+            as is_completed_view,
         events.country,
         events.platform,
         events._loaded_at

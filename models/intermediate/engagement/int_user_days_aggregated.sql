@@ -51,11 +51,8 @@ day_parts as (
         count(*) as event_count,
         sum(case when events.event_type = 'app_open' then 1 else 0 end) as app_open_count,
         sum(case when events.event_type = 'video_view' then 1 else 0 end) as video_view_count,
-        -- a completed view: watched at least the video's duration
         sum(case
-            when
-                events.event_type = 'video_view'
-                and events.watch_milliseconds >= videos.duration_seconds * 1000
+            when {{ is_completed_view('events.event_type', 'events.watch_milliseconds', 'videos.duration_seconds') }}
                 then 1
             else 0
         end) as completed_view_count,
