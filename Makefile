@@ -21,7 +21,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install install-spark simulate-small run daily test lint build-small pytest spark-build bench clean
+.PHONY: help install install-spark simulate-small run daily test lint build-small build-and-pytest pytest spark-build bench clean
 
 help:
 	@echo "make run          install, simulate the default dataset, dbt build, print a summary"
@@ -69,16 +69,25 @@ daily: install
 		$(DBT) build --quiet --vars '{data_tests_scope: recent}'
 
 # --------------------------------------------------------------- make test
+# Lint runs next to the build and pytest (its own DuckDB file and dbt
+# target folder): the build and the tests leave a core idle much of the time.
+# --output-sync keeps each step's output in one piece.
 test: install
-	$(MAKE) --no-print-directory simulate-small lint build-small pytest
+	$(MAKE) --no-print-directory simulate-small
+	$(MAKE) --no-print-directory -j 2 --output-sync=target lint build-and-pytest
+
+build-and-pytest: install
+	$(MAKE) --no-print-directory build-small pytest
 
 simulate-small: install
 	$(PY) -m simulator --out $(TEST_DIR) --preset small --seed $(SEED)
 
-# sqlfluff's dbt templater opens the DuckDB file: give it its own file so it
-# never fights a build for the lock.
+# sqlfluff's dbt templater opens the DuckDB file and writes dbt's target
+# folder: give it its own of both so it never fights a build for the lock or
+# for dbt's partial-parse state.
 lint: install
 	SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw SV_DUCKDB_PATH=data/lint.duckdb \
+	DBT_TARGET_PATH=data/lint/target DBT_LOG_PATH=data/lint/logs \
 		$(SQLFLUFF) lint $(wildcard models tests analyses) --processes 2 --disable-progress-bar
 
 # make run and make test re-simulate raw/ from scratch, so their builds are

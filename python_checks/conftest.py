@@ -7,6 +7,7 @@ checks never depend on a step done by hand.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,68 @@ def raw(sim_dir):
 
     yield read_raw
     con.close()
+
+
+@pytest.fixture(scope="session")
+def parsed_project(sim_dir, tmp_path_factory) -> Path:
+    """A target folder holding this checkout's manifest.json and
+    semantic_manifest.json (one `dbt parse`, shared: each parse into a new
+    target folder re-reads the whole project). The semantic manifest names
+    its tables in the catalog of the profile's DuckDB file, mf.duckdb: the
+    database `metricflow` queries."""
+    target = tmp_path_factory.mktemp("parsed")
+    result = run_dbt(["parse", "--target-path", str(target), "--log-path", str(target / "logs")],
+                     dbt_env(sim_dir / "raw", target / "mf.duckdb"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    return target
+
+
+@pytest.fixture(scope="session")
+def compile_inline(parsed_project, sim_dir):
+    """compile_inline(jinja_sql) -> the SQL that `dbt compile --inline` renders
+    with the project's macros. Same target folder and environment as
+    parsed_project, so dbt parses only what changed since (nothing)."""
+    env = dbt_env(sim_dir / "raw", parsed_project / "mf.duckdb")
+
+    def compile_sql(jinja_sql: str) -> str:
+        result = run_dbt(["compile", "--quiet", "--output", "json", "--target-path", str(parsed_project),
+                          "--log-path", str(parsed_project / "logs"), "--inline", jinja_sql], env)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        return json.loads(result.stdout)["compiled"]
+
+    return compile_sql
+
+
+@pytest.fixture(scope="session")
+def metricflow(parsed_project, warehouse_path, tmp_path_factory):
+    """metricflow(metrics, group_by) -> DataFrame of `mf query` over a copy of
+    the session's warehouse, after `mf validate-configs` passed. mf reads
+    <cwd>/dbt_project.yml, profiles.yml and target/semantic_manifest.json,
+    and opens DuckDB read-write: hence a project folder of its own and a copy
+    of the warehouse (the session's read-only connection stays valid)."""
+    project = tmp_path_factory.mktemp("metricflow")
+    for name in ["dbt_project.yml", "profiles.yml"]:
+        (project / name).write_bytes((REPO / name).read_bytes())
+    (project / "target").mkdir()
+    (project / "target" / "semantic_manifest.json").write_bytes(
+        (parsed_project / "semantic_manifest.json").read_bytes())
+    mf_db = project / "mf.duckdb"
+    mf_db.write_bytes(Path(warehouse_path).read_bytes())
+    env = dbt_env(REPO / "data" / "small" / "raw", mf_db, project_dir=project)  # raw path unused by mf
+    mf = str(BIN / "mf")
+    validate = subprocess.run([mf, "validate-configs"], cwd=project, env=env, capture_output=True, text=True)
+    assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]
+
+    def query(metrics: list[str], group_by: str = "metric_time__day"):
+        import pandas as pd
+
+        out = project / f"query_{len(list(project.glob('query_*.csv')))}.csv"
+        result = subprocess.run([mf, "query", "--metrics", ",".join(metrics), "--group-by", group_by,
+                                 "--csv", str(out)], cwd=project, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        return pd.read_csv(out)
+
+    return query
 
 
 def scalar(con, sql: str):

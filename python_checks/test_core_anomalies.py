@@ -295,26 +295,9 @@ def test_published_parquet_is_readable_while_the_warehouse_is_locked(warehouse_p
         holder.wait()
 
 
-def test_metricflow_core_metrics_equal_the_table(warehouse_path, warehouse, tmp_path):
-    for name in ["dbt_project.yml", "profiles.yml"]:
-        shutil.copy(REPO / name, tmp_path / name)
-    for name in ["models", "macros", "seeds", "tests", "analyses"]:
-        (tmp_path / name).symlink_to(REPO / name)
-    mf_db = tmp_path / "mf.duckdb"
-    shutil.copy(warehouse_path, mf_db)
-    env = dbt_env(REPO / "data" / "small" / "raw", mf_db, project_dir=tmp_path)
-    result = run_dbt(["parse", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")], env,
-                     cwd=tmp_path)
-    assert result.returncode == 0, result.stdout[-2000:]
-    mf = str(Path(sys.executable).parent / "mf")
-    validate = subprocess.run([mf, "validate-configs"], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]
+def test_metricflow_core_metrics_equal_the_table(metricflow, warehouse):
     metrics = ["dau", "ctr", "gold_accuracy", "violating_view_rate", "ad_revenue_usd"]
-    out = tmp_path / "mf.csv"
-    query = subprocess.run([mf, "query", "--metrics", ",".join(f"core_{m}" for m in metrics), "--group-by",
-                            "metric_time__day", "--csv", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert query.returncode == 0, query.stdout[-2000:] + query.stderr[-2000:]
-    got = pd.read_csv(out)
+    got = metricflow([f"core_{m}" for m in metrics])
     got["metric_date"] = pd.to_datetime(got["metric_time__day"]).dt.date
     table = warehouse.execute(
         "select metric_date, metric_name, value from fct_core_indicators where dimension_name = 'all'").df()

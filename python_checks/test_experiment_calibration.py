@@ -7,12 +7,10 @@ import duckdb
 import numpy as np
 from scipy import stats
 
-from test_experiment_statistics import compile_sql
-
 SPLITS = 500
 
 
-def test_aa_false_positive_rate_is_calibrated(warehouse):
+def test_aa_false_positive_rate_is_calibrated(warehouse, compile_inline):
     units = warehouse.execute(
         "select experiment_id, metric_name, unit_id, numerator from int_experiment_unit_metrics_computed "
         "where experiment_id = 'exp_003' and metric_name in ('app_opens_per_user', 'watch_seconds_per_user')").df()
@@ -24,7 +22,7 @@ def test_aa_false_positive_rate_is_calibrated(warehouse):
         frames.append({"split_id": np.full(len(u), split), "arm": rng.integers(0, 2, len(u)),
                        "value": u["numerator"].to_numpy(float)})
     data = {k: np.concatenate([f[k] for f in frames]) for k in ("split_id", "arm", "value")}
-    sql = compile_sql(
+    sql = compile_inline(
         "with arms as (select split_id, arm, count(*) as n, avg(value) as m, var_samp(value) as v"
         " from splits group by split_id, arm),"
         " paired as (select t.split_id, (t.m - c.m) / sqrt(t.v / t.n + c.v / c.n) as z"

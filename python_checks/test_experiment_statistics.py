@@ -5,36 +5,17 @@ DuckDB over a grid, so these checks exercise exactly what the models run.
 """
 from __future__ import annotations
 
-import json
-import os
-
 import duckdb
 import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from conftest import REPO, run_dbt
-
-
-def compile_sql(jinja_sql: str) -> str:
-    """Render project Jinja to SQL (the macros the models use)."""
-    env = dict(os.environ)
-    env.setdefault("DBT_PROFILES_DIR", str(REPO))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    target = str(REPO / "target" / "pytest_experiment_compile")
-    # compiling needs a connection but no data: never lock the warehouse under test
-    env["SV_DUCKDB_PATH"] = target + "/compile.duckdb"
-    env["SV_TARGET"] = "dev"
-    res = run_dbt(["compile", "--quiet", "--output", "json", "--target-path", target,
-                   "--log-path", target, "--inline", jinja_sql], env)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
-    return json.loads(res.stdout)["compiled"]
 
 
 @pytest.fixture(scope="module")
-def compiled():
-    sql = compile_sql(
+def compiled(compile_inline):
+    sql = compile_inline(
         "select x, {{ normal_cdf('x') }} as phi, {{ two_sided_p_value('x') }} as p2 from grid_x"
         " ;; select p, {{ normal_quantile('p') }} as q from grid_p"
         " ;; select x, df, {{ chi_square_sf('x', 'df') }} as sf from grid_chi"
@@ -83,12 +64,12 @@ def test_chi_square_sf_matches_scipy(compiled):
     assert np.max(np.abs(got["sf"][big] - expected[big]) / expected[big]) < 1e-9
 
 
-def test_benjamini_hochberg_matches_statsmodels():
+def test_benjamini_hochberg_matches_statsmodels(compile_inline):
     rng = np.random.default_rng(7)
     fam = np.repeat(np.arange(40), 25)
     p = np.r_[rng.uniform(size=500), rng.uniform(0, 0.01, 500)]
     p[::17] = p[::17].round(2)          # ties
-    sql = compile_sql(
+    sql = compile_inline(
         "with ranked as (select fam, i, p, {{ benjamini_hochberg_rank('p', ['fam'], ['i']) }} as r,"
         " count(*) over (partition by fam) as m from t)"
         " select fam, i, {{ benjamini_hochberg_adjusted('p', 'r', 'm', ['fam']) }} as adj from ranked")

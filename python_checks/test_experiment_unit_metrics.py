@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import dbt_env, run_dbt
 
 INTERVALS = ["first_exposed_at", "window_end_at", "pre_period_start_at", "started_at"]
 
@@ -177,15 +176,11 @@ def _synthetic(seed: int = 7):
     return units, activity
 
 
-def test_interval_sums_macro_against_brute_force(tmp_path):
+def test_interval_sums_macro_against_brute_force(compile_inline):
     import duckdb
 
-    inline = ("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
-              "['amount', 'occurrences']) }}")
-    env = dbt_env(tmp_path / "raw", tmp_path / "compile.duckdb")
-    result = run_dbt(["compile", "--quiet", "--inline", inline], env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    sql = result.stdout.strip()
+    sql = compile_inline("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
+                         "['amount', 'occurrences']) }}").strip()
     assert sql.lower().startswith("with"), sql[:200]
 
     units, activity = _synthetic()

@@ -4,12 +4,15 @@ The small dataset is landed up to two days before its simulated window ends
 (simulator --landed-through), built in full, then extended one landing day at
 a time (simulator --append-day) with a plain incremental `dbt build` after
 each day, and finally by the tail of late rows and duplicates. Checks:
-* every table and view then equals, row for row, a full build of the same
-  landing zone (floats to 1e-9 relative);
+* every table and view then equals, row for row, the full build of the same
+  landing zone that the other checks read (`make test`'s build of the same
+  simulation; floats to 1e-9 relative);
 * re-running the last day changes nothing;
 * one late event (for an old day, landing after that day's rows) changes
   the user-day rows of exactly that day and DAU on exactly that day.
-Models and seeds only: the data tests run on the `make test` build.
+Models and seeds only: the data tests run on the `make test` build. The
+nightly scope of the data tests (`data_tests_scope: recent`) is checked on a
+copy of that build.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -29,7 +33,7 @@ import pytest
 
 from conftest import REPO, dbt_env, run_dbt
 
-INCREMENTAL_DAYS = 3
+INCREMENTAL_DAYS = 2
 
 
 def simulate(out: Path, *args: str) -> None:
@@ -74,27 +78,68 @@ def same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
                for c in floats)
 
 
+def identical_rows(con, name: str) -> bool:
+    """Relation `name` of the connection's database has the same columns and
+    the same multiset of rows as its copy in the attached `snapshot`, exactly
+    (except all treats nulls, and NaNs, as equal)."""
+    def columns(database: str) -> list[tuple]:
+        return con.execute("select column_name, data_type from duckdb_columns() where database_name = ? "
+                           "and schema_name = 'main' and table_name = ? order by column_index",
+                           [database, name]).fetchall()
+    if columns(con.execute("select current_database()").fetchall()[0][0]) != columns("snapshot"):
+        return False
+    return all(con.execute(f"select count(*) from (select * from {x} except all select * from {y})").fetchall()
+               == [(0,)] for x, y in [(f'main."{name}"', f'snapshot.main."{name}"'),
+                                      (f'snapshot.main."{name}"', f'main."{name}"')])
+
+
 def differing_relations(a: Path, b: Path) -> list[str]:
-    with duckdb.connect(str(a), read_only=True) as ca, duckdb.connect(str(b), read_only=True) as cb:
-        names = table_names(ca)
-        assert names == table_names(cb)
-        return [n for n in names if not same_rows(frame(ca, n), frame(cb, n))]
+    """The tables and views whose rows differ between warehouses a and b.
+    b's relations are copied into one snapshot file that a's connection
+    attaches (b's views name b's own catalog, so b cannot be attached as is);
+    relations that are not identical are compared again with a float tolerance."""
+    with tempfile.TemporaryDirectory() as work:
+        snapshot = Path(work) / "snapshot.duckdb"
+        with duckdb.connect(str(b), read_only=True) as cb:
+            names = table_names(cb)
+            cb.execute(f"attach '{snapshot}' as snapshot (read_only false)")
+            for name in names:
+                cb.execute(f'create table snapshot.main."{name}" as select * from main."{name}"')
+            cb.execute("detach snapshot")
+        with duckdb.connect(str(a), read_only=True) as ca:
+            assert table_names(ca) == names
+            # a's file may be the session's warehouse, open in this process:
+            # the attachment is undone before the connection is handed back
+            ca.execute(f"attach '{snapshot}' as snapshot (read_only)")
+            try:
+                inexact = [name for name in names if not identical_rows(ca, name)]
+                # a rebuilt day's float sums may round differently
+                return [name for name in inexact
+                        if not same_rows(frame(ca, name), ca.execute(f'select * from snapshot.main."{name}"').df())]
+            finally:
+                ca.execute("detach snapshot")
+
+
+def simulator_flags(data_dir: Path) -> dict:
+    flags = json.loads((data_dir / "truth" / "run_summary.json").read_text())["flags"]
+    return {k: v for k, v in flags.items() if k != "out"}
 
 
 @pytest.fixture(scope="module")
-def daily_cycle(tmp_path_factory):
-    """(incrementally built folder, fully built folder) over the same landing zone."""
-    full = tmp_path_factory.mktemp("full_refresh")
-    simulate(full, "--preset", "small", "--seed", "42")
-    dates = landing_dates(full / "raw")
-    flags = json.loads((full / "truth" / "run_summary.json").read_text())["flags"]
+def daily_cycle(sim_dir, warehouse_path, tmp_path_factory):
+    """(incrementally built folder, full build of the same landing zone): the
+    full build is the session's (`make test`'s) build of sim_dir, whose
+    simulation the daily folder repeats one landing day at a time."""
+    flags = simulator_flags(sim_dir)
+    dates = landing_dates(sim_dir / "raw")
     window_end = dt.date.fromisoformat(flags["start_date"]) + dt.timedelta(days=flags["days"] - 1)
     # land up to two days before the simulated window ends, then the last
     # days one at a time (each with late rows of earlier days), then the tail
     # of late rows and duplicates that lands over the following days at once
     start = str(window_end - dt.timedelta(days=INCREMENTAL_DAYS - 1))
     daily = tmp_path_factory.mktemp("daily")
-    simulate(daily, "--preset", "small", "--seed", "42", "--landed-through", start)
+    simulate(daily, "--preset", flags["preset"], "--seed", str(flags["seed"]), "--landed-through", start)
+    assert simulator_flags(daily) == flags, "sim_dir was simulated with flags the daily cycle does not repeat"
     assert landing_dates(daily / "raw")[-1] == start
     build(daily, "warehouse.duckdb")
     for _ in range(INCREMENTAL_DAYS):
@@ -103,8 +148,7 @@ def daily_cycle(tmp_path_factory):
     simulate(daily, "--append-days", "60")
     build(daily, "warehouse.duckdb")
     assert landing_dates(daily / "raw") == dates
-    build(full, "warehouse.duckdb")
-    return daily, full
+    return daily, warehouse_path
 
 
 def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
@@ -118,7 +162,7 @@ def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
             "select count(*) from stg_app__events where cast(event_at as date) < cast(_loaded_at as date) - 1"
         ).fetchall()[0][0]
         assert late > 0  # late rows exist and were staged
-    differing = differing_relations(daily / "warehouse.duckdb", full / "warehouse.duckdb")
+    differing = differing_relations(daily / "warehouse.duckdb", full)
     assert differing == [], differing
 
 
@@ -188,3 +232,40 @@ def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
     moved = delta[delta["change"] != 0]
     assert len(delta) == len(dau) and moved["metric_date"].astype(str).tolist() == [str(late_day)]
     assert moved["change"].tolist() == [1]
+
+
+def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_dir, tmp_path):
+    """A daily run's uniqueness test on an event-grain view (no _loaded_at)
+    sees a duplicate among the view's rows of the last lookback days, and
+    not one on an older day (that is the full suite's job)."""
+    db = tmp_path / warehouse_path.name  # same file name: same catalog in the compiled SQL
+    shutil.copy(warehouse_path, db)
+    test_name = "unique_int_video_views_attributed_event_id"
+    result = run_dbt(["compile", "--select", test_name, "--vars", "{data_tests_scope: recent}",
+                      "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+                     dbt_env(sim_dir / "raw", db))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    (compiled,) = (tmp_path / "target" / "compiled").rglob(f"{test_name}.sql")
+    scoped_test = compiled.read_text()
+    with duckdb.connect(str(db)) as con:
+        newest = con.execute("select max(view_date) from int_video_views_attributed").fetchall()[0][0]
+
+        def copy_one_view_of(day) -> None:
+            con.execute(f"""
+                insert into stg_app__events
+                select * from stg_app__events
+                where event_id = (select min(event_id) from int_video_views_attributed
+                                  where view_date = date '{day}')""")
+
+        def failures() -> int:
+            return con.execute(f"select count(*) from ({scoped_test})").fetchall()[0][0]
+
+        def duplicated_ids() -> int:
+            return con.execute("select count(*) - count(distinct event_id) from int_video_views_attributed"
+                               ).fetchall()[0][0]
+
+        assert failures() == 0
+        copy_one_view_of(newest - dt.timedelta(days=10))
+        assert duplicated_ids() == 1 and failures() == 0  # old day: outside the daily scope
+        copy_one_view_of(newest - dt.timedelta(days=1))
+        assert duplicated_ids() == 2 and failures() == 1  # inside the lookback window

@@ -132,42 +132,14 @@ def test_streaks_match_a_pandas_recount(lab, warehouse):
     assert got == longest
 
 
-def test_metricflow_query_matches_the_mart(warehouse_path, tmp_path):
-    """`mf validate-configs` and an `mf query` on a copy of the project whose
-    target/ holds this checkout's semantic manifest (mf only reads
-    <project>/target/semantic_manifest.json)."""
-    import shutil
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from conftest import REPO, dbt_env, run_dbt
-
-    for name in ["dbt_project.yml", "profiles.yml"]:
-        shutil.copy(REPO / name, tmp_path / name)
-    # mf opens DuckDB read-write: give it a copy so the session's read-only
-    # connection (fixture `warehouse`) does not conflict with it.
-    mf_db = tmp_path / "mf.duckdb"
-    shutil.copy(warehouse_path, mf_db)
-    env = dbt_env(REPO / "data" / "small" / "raw", mf_db)  # raw path unused by parse
-    result = run_dbt(["parse", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")], env)
-    assert result.returncode == 0, result.stdout[-2000:]
-    env["DBT_PROFILES_DIR"] = str(tmp_path)
-    env.pop("DBT_PROJECT_DIR", None)
-    mf = str(Path(sys.executable).parent / "mf")
-    validate = subprocess.run([mf, "validate-configs"], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]
-    out = tmp_path / "mf.csv"
-    query = subprocess.run(
-        [mf, "query", "--metrics", "dau,wau,mau,gold_accuracy,labeler_throughput", "--group-by", "metric_time__day",
-         "--csv", str(out)], cwd=tmp_path, env=env, capture_output=True, text=True)
-    assert query.returncode == 0, query.stdout[-2000:] + query.stderr[-2000:]
-    got = pd.read_csv(out)
+def test_metricflow_query_matches_the_mart(metricflow, warehouse):
+    """`mf query` (semantic layer) against the marts it is defined on."""
+    got = metricflow(["dau", "wau", "mau", "gold_accuracy", "labeler_throughput"])
     got["day"] = pd.to_datetime(got["metric_time__day"]).dt.date
-    con = __import__("duckdb").connect(str(mf_db), read_only=True)
-    eng = con.execute("select metric_date, dau, wau, mau from metrics_engagement_daily where dimension_name = 'all'").df()
-    lab = con.execute("select metric_date, gold_accuracy, throughput_per_active_hour from metrics_labeling_daily where dimension_name = 'all'").df()
-    con.close()
+    eng = warehouse.execute(
+        "select metric_date, dau, wau, mau from metrics_engagement_daily where dimension_name = 'all'").df()
+    lab = warehouse.execute("select metric_date, gold_accuracy, throughput_per_active_hour from metrics_labeling_daily "
+                            "where dimension_name = 'all'").df()
     eng["day"] = pd.to_datetime(eng["metric_date"]).dt.date
     lab["day"] = pd.to_datetime(lab["metric_date"]).dt.date
     merged = got.merge(eng, on="day", suffixes=("_mf", "")).merge(lab, on="day", suffixes=("_mf", ""))

@@ -4,20 +4,13 @@ test on every staging model, freshness on every event source."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, dbt_env, run_dbt
-
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory, sim_dir):
-    target = tmp_path_factory.mktemp("manifest")
-    env = dbt_env(sim_dir / "raw", target / "unused.duckdb")
-    result = run_dbt(["parse", "--target-path", str(target)], env)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return json.loads((target / "manifest.json").read_text())
+def manifest(parsed_project):
+    return json.loads((parsed_project / "manifest.json").read_text())
 
 
 def project_nodes(manifest, resource_type):

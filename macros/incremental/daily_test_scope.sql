@@ -7,7 +7,8 @@
     unique combinations, row expressions) of the large incremental models to
     their rows inside the lookback window. A model opts in with
     meta.recent_rows_column, the column the window is read on (_loaded_at or
-    max_loaded_at). Aggregate tests (raw = staged + rejected, one component
+    max_loaded_at; on the large views, which have neither, the row's day:
+    their rows of the last lookback days). Aggregate tests (raw = staged + rejected, one component
     per ring) always see the whole table. The default scope, `all`, tests
     every row, as `make test` and a --full-refresh build do.
 

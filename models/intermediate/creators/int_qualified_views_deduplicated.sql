@@ -1,6 +1,9 @@
 -- One row per viewer x video x UTC day with at least one qualifying view
 -- (For You, >= 5 s, not a self view): the creator rewards program counts one
 -- qualified view per viewer per video per day.
+-- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
+-- of the last lookback days by their own day.
+{{ config(meta={'recent_rows_column': 'view_date'}) }}
 with
 
 views as (

@@ -3,6 +3,9 @@
 -- 5 seconds, and not the creator watching their own video.
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
+-- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
+-- of the last lookback days by their own day.
+{{ config(meta={'recent_rows_column': 'view_date'}) }}
 with
 
 events as (

@@ -5,6 +5,9 @@
 -- so every ratio downstream is a ratio of these sums.
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
+-- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
+-- of the last lookback days by their own day.
+{{ config(meta={'recent_rows_column': 'activity_date'}) }}
 with
 
 requests as (

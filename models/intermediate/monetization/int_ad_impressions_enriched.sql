@@ -1,6 +1,9 @@
 -- One row per staged ad impression, with the viewer's country and platform,
 -- the campaign's advertiser and bid type, and the clicks and conversions that
 -- followed it (counted on the impression, whatever day they happened).
+-- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
+-- of the last lookback days by their own day.
+{{ config(meta={'recent_rows_column': 'shown_date'}) }}
 with
 
 impressions as (
