@@ -1,9 +1,9 @@
 """Incremental runs give the answer of a full rebuild (issue 8).
 
-The small dataset is landed up to two days before its simulated window ends
+The small dataset is landed up to the day before its simulated window ends
 (simulator --landed-through), built in full, then extended one landing day at
-a time (simulator --append-day) with a plain incremental `dbt build` after
-each day, and finally by the tail of late rows and duplicates. Checks:
+a time (simulator --append-day, INCREMENTAL_DAYS days) with a plain incremental
+`dbt build` after each day, and finally by the tail of late rows and duplicates. Checks:
 * every table and view then equals, row for row, the full build of the same
   landing zone that the other checks read (`make test`'s build of the same
   simulation; floats to 1e-9 relative);
@@ -133,8 +133,8 @@ def daily_cycle(sim_dir, warehouse_path, tmp_path_factory):
     flags = simulator_flags(sim_dir)
     dates = landing_dates(sim_dir / "raw")
     window_end = dt.date.fromisoformat(flags["start_date"]) + dt.timedelta(days=flags["days"] - 1)
-    # land up to two days before the simulated window ends, then the last
-    # days one at a time (each with late rows of earlier days), then the tail
+    # land up to the day before the simulated window ends, then the next
+    # landing days one at a time (each with late rows of earlier days), then the tail
     # of late rows and duplicates that lands over the following days at once
     start = str(window_end - dt.timedelta(days=INCREMENTAL_DAYS - 1))
     daily = tmp_path_factory.mktemp("daily")
