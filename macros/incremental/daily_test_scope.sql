@@ -7,9 +7,14 @@
     unique combinations, row expressions) of the large incremental models to
     their rows inside the lookback window. A model opts in with
     meta.recent_rows_column, the column the window is read on (_loaded_at or
-    max_loaded_at; on the large views, which have neither, the row's day:
-    their rows of the last lookback days). Aggregate tests (raw = staged + rejected, one component
-    per ring) always see the whole table. The default scope, `all`, tests
+    max_loaded_at). The large event-grain views have neither: they name the
+    row's day, and in meta.recent_rows_landed_in an upstream staging table
+    and its event-time column; their recent rows are those on or after the
+    earliest event day among that table's rows inside its lookback window
+    (late rows included). Reading the view's own newest day would cost a
+    scan of the whole view, as much as the test.
+    Aggregate tests (raw = staged + rejected, one component per ring) always
+    see the whole table. The default scope, `all`, tests
     every row, as `make test` and a --full-refresh build do.
 
     This overrides dbt's get_where_subquery (the documented hook through which
@@ -19,8 +24,17 @@
     {%- set where = config.get('where', '') -%}
     {%- set window_column = recent_rows_column() -%}
     {%- if window_column -%}
+        {%- set landed_in = recent_rows_landed_in() -%}
         {%- set recent -%}
-            {{ window_column }} > {{ incremental_lookback_start(window_column, relation) }}
+            {%- if landed_in -%}
+                {{ window_column }} >= (
+                    select min(cast({{ landed_in.time_column }} as date))
+                    from {{ landed_in.relation }}
+                    where _loaded_at > {{ incremental_lookback_start('_loaded_at', landed_in.relation) }}
+                )
+            {%- else -%}
+                {{ window_column }} > {{ incremental_lookback_start(window_column, relation) }}
+            {%- endif -%}
         {%- endset -%}
         {%- set where = recent ~ (' and (' ~ where ~ ')' if where else '') -%}
     {%- endif -%}
@@ -56,4 +70,21 @@
         {{ return(none) }}
     {%- endif -%}
     {{ return(tested.config.meta.get('recent_rows_column')) }}
+{%- endmacro %}
+
+
+{#- meta.recent_rows_landed_in of the model under test (see
+    get_where_subquery) as {relation, time_column}, or none. -#}
+{% macro recent_rows_landed_in() -%}
+    {%- set tested = graph.nodes.get(model.attached_node) -%}
+    {%- set landed_in = tested.config.meta.get('recent_rows_landed_in') -%}
+    {%- if not landed_in -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set upstream = graph.nodes.get('model.' ~ project_name ~ '.' ~ landed_in.get('model', '')) -%}
+    {%- if upstream is none or not landed_in.get('time_column') -%}
+        {{ exceptions.raise_compiler_error("meta.recent_rows_landed_in of " ~ tested.name
+            ~ " must be {model: <a model of this project>, time_column: <its event time>}, got " ~ landed_in) }}
+    {%- endif -%}
+    {{ return({'relation': upstream.relation_name, 'time_column': landed_in.time_column}) }}
 {%- endmacro %}

@@ -2,8 +2,9 @@
 -- (For You, >= 5 s, not a self view): the creator rewards program counts one
 -- qualified view per viewer per video per day.
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- of the last lookback days by their own day.
-{{ config(meta={'recent_rows_column': 'view_date'}) }}
+-- on the days of the stg_app__events rows inside its lookback window.
+{{ config(meta={'recent_rows_column': 'view_date',
+                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at'}}) }}
 with
 
 views as (

@@ -4,8 +4,9 @@
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- of the last lookback days by their own day.
-{{ config(meta={'recent_rows_column': 'view_date'}) }}
+-- on the days of the stg_app__events rows inside its lookback window.
+{{ config(meta={'recent_rows_column': 'view_date',
+                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at'}}) }}
 with
 
 events as (

@@ -6,8 +6,9 @@
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- of the last lookback days by their own day.
-{{ config(meta={'recent_rows_column': 'activity_date'}) }}
+-- on the days of the stg_ads__ad_requests rows inside its lookback window.
+{{ config(meta={'recent_rows_column': 'activity_date',
+                'recent_rows_landed_in': {'model': 'stg_ads__ad_requests', 'time_column': 'requested_at'}}) }}
 with
 
 requests as (

@@ -2,8 +2,9 @@
 -- the campaign's advertiser and bid type, and the clicks and conversions that
 -- followed it (counted on the impression, whatever day they happened).
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- of the last lookback days by their own day.
-{{ config(meta={'recent_rows_column': 'shown_date'}) }}
+-- on the days of the stg_ads__impressions rows inside its lookback window.
+{{ config(meta={'recent_rows_column': 'shown_date',
+                'recent_rows_landed_in': {'model': 'stg_ads__impressions', 'time_column': 'shown_at'}}) }}
 with
 
 impressions as (
