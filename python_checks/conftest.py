@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,9 +135,7 @@ def metricflow(parsed_project, warehouse_path, tmp_path_factory):
     validate = subprocess.run([mf, "validate-configs"], cwd=project, env=env, capture_output=True, text=True)
     assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]
 
-    def query(metrics: list[str], group_by: str = "metric_time__day"):
-        import pandas as pd
-
+    def query(metrics: list[str], group_by: str = "metric_time__day") -> pd.DataFrame:
         out = project / f"query_{len(list(project.glob('query_*.csv')))}.csv"
         result = subprocess.run([mf, "query", "--metrics", ",".join(metrics), "--group-by", group_by,
                                  "--csv", str(out)], cwd=project, env=env, capture_output=True, text=True)

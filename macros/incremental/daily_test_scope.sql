@@ -9,9 +9,9 @@
     meta.recent_rows_column, the column the window is read on (_loaded_at or
     max_loaded_at). The large event-grain views have neither: they name the
     row's day, and in meta.recent_rows_landed_in an upstream staging table
-    and its event-time column; their recent rows are those on or after the
-    earliest event day among that table's rows inside its lookback window
-    (late rows included). Reading the view's own newest day would cost a
+    and its event-time column; their recent rows are those on the event days
+    of that table's rows inside its lookback window (late rows included),
+    the days an incremental daily model rebuilds. Reading the view's own newest day would cost a
     scan of the whole view, as much as the test.
     Aggregate tests (raw = staged + rejected, one component per ring) always
     see the whole table. The default scope, `all`, tests
@@ -27,10 +27,9 @@
         {%- set landed_in = recent_rows_landed_in() -%}
         {%- set recent -%}
             {%- if landed_in -%}
-                {{ window_column }} >= (
-                    select min(cast({{ landed_in.time_column }} as date))
-                    from {{ landed_in.relation }}
-                    where _loaded_at > {{ incremental_lookback_start('_loaded_at', landed_in.relation) }}
+                {{ window_column }} in (
+                    {{ event_days_landed_in_window(landed_in.relation, landed_in.time_column,
+                                                   window_of=landed_in.relation) }}
                 )
             {%- else -%}
                 {{ window_column }} > {{ incremental_lookback_start(window_column, relation) }}

@@ -30,14 +30,17 @@
 {%- endmacro %}
 
 
-{#- Subquery: the UTC days of the events in `relation` that landed inside
-    the lookback window before the newest max_loaded_at of {{ this }}. A
-    daily model whose days depend on that day's events only rebuilds these
-    (`where <its day> in (...)`). -#}
-{% macro event_days_landed_in_window(relation) -%}
-    select distinct cast(event_at as date)
+{#- Subquery: the UTC days (of time_column) of the rows in `relation` that
+    landed inside the lookback window before the newest max_loaded_at of
+    {{ this }}. A daily model whose days depend on that day's events only
+    rebuilds these (`where <its day> in (...)`). window_of: count the window
+    back from the newest _loaded_at of that relation instead (the daily
+    tests of a view, macros/incremental/daily_test_scope.sql). -#}
+{% macro event_days_landed_in_window(relation, time_column='event_at', window_of=none) -%}
+    select distinct cast({{ time_column }} as date)
     from {{ relation }}
-    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
+    where _loaded_at > {{ incremental_lookback_start('_loaded_at', window_of) if window_of
+                          else incremental_lookback_start('max_loaded_at') }}
 {%- endmacro %}
 
 
