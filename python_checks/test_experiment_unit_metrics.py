@@ -176,12 +176,17 @@ def _synthetic(seed: int = 7):
     return units, activity
 
 
-def test_interval_sums_macro_against_brute_force(compile_inline):
+@pytest.mark.parametrize("day_totals", ["summed_by_the_macro", "handed_in"])
+def test_interval_sums_macro_against_brute_force(compile_inline, day_totals):
+    """Both paths of the macro: it sums the activity per key and day itself, or it is handed
+    those day totals (as the model hands it int_user_days_aggregated)."""
     import duckdb
 
+    handed_in = ", activity_days='activity_day_totals'" if day_totals == "handed_in" else ""
     sql = compile_inline("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
-                         "['amount', 'occurrences']) }}").strip()
+                         f"['amount', 'occurrences']{handed_in}) }}}}").strip()
     assert sql.lower().startswith("with"), sql[:200]
+    assert ("activity_day_totals" in sql) == bool(handed_in)
 
     units, activity = _synthetic()
     con = duckdb.connect()
@@ -190,6 +195,13 @@ def test_interval_sums_macro_against_brute_force(compile_inline):
     con.register("activity_df", activity)
     con.execute("create table units as select * from units_df")
     con.execute("create table activity as select * from activity_df")
+    # the day totals as a separate table, summed by pandas
+    day_totals_df = (activity.assign(activity_date=activity.happened_at.dt.date)
+                     .groupby(["unit_key", "activity_date"], as_index=False)[["amount", "occurrences"]].sum()
+                     .rename(columns={"unit_key": "activity_key"}))
+    con.register("day_totals_df", day_totals_df)
+    con.execute("create table activity_day_totals as select activity_key, cast(activity_date as date)"
+                " as activity_date, amount, occurrences from day_totals_df")
     got = con.execute(sql).df()
     expected = interval_sums(units, activity, "unit_key", "happened_at", ["amount", "occurrences"])
     keys = ["experiment_id", "unit_id"]

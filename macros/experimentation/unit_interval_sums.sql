@@ -1,5 +1,5 @@
 {#
-    unit_interval_sums(units, activity, activity_key, activity_at, measures)
+    unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none)
 
     A select with one row per experiment_id x unit_id of `units` that has activity, and for each
     measure m its sum over the unit's analysis window, `m_in_window`
@@ -16,8 +16,13 @@
     inside exactly one day) is wholly inside or wholly outside each interval, so its day total
     counts as a whole. Only on the cut days are rows placed one by one by their timestamp.
     The sums are the same as the row-by-row join.
+
+    `activity_days`, optional: a relation or CTE that already holds those day totals (columns
+    activity_key, activity_date and the measures, one row per key and day, the same sums as
+    `activity` rolled up by the date of `activity_at`), e.g. an incremental daily model. Only
+    the cut days then read `activity` row by row.
 #}
-{% macro unit_interval_sums(units, activity, activity_key, activity_at, measures) -%}
+{% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none) -%}
 {%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] -%}
 {%- set ts = dbt.type_timestamp() -%}
 with
@@ -44,6 +49,11 @@ cut_days as (
 
 activity_days as (
 
+    {%- if activity_days is not none %}
+
+    select * from {{ activity_days }}
+    {%- else %}
+
     select
         {{ activity_key }} as activity_key,
         cast({{ activity_at }} as date) as activity_date,
@@ -53,6 +63,7 @@ activity_days as (
         {%- endfor %}
     from {{ activity }}
     group by {{ activity_key }}, cast({{ activity_at }} as date)
+    {%- endif %}
 
 ),
 

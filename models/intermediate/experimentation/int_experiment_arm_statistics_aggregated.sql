@@ -110,136 +110,174 @@ segmented as (
 
 ),
 
--- the pooled means, CUPED theta and arm means are group-by aggregates joined
--- back (not window functions): a hash aggregate over the ~8 rows per unit
--- costs far less than partitioning them all with every column
-
-segment_keys as (
-
-    select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        avg(numerator) as pooled_mean_numerator,
-        avg(covariate) as pooled_mean_covariate
-    from segmented
-    group by experiment_id, metric_name, segment_name, segment_value
-
-),
-
-pooled_means as (
-
-    select
-        segmented.*,
-        segment_keys.pooled_mean_numerator,
-        segment_keys.pooled_mean_covariate
-    from segmented
-    inner join segment_keys
-        on segmented.experiment_id = segment_keys.experiment_id
-            and segmented.metric_name = segment_keys.metric_name
-            and segmented.segment_name = segment_keys.segment_name
-            and segmented.segment_value = segment_keys.segment_value
-
-),
-
-segment_thetas as (
-
-    select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        {{ cuped_theta(
-            'sum((numerator - pooled_mean_numerator) * (covariate - pooled_mean_covariate))',
-            'sum((covariate - pooled_mean_covariate) * (covariate - pooled_mean_covariate))'
-        ) }} as cuped_theta
-    from pooled_means
-    group by experiment_id, metric_name, segment_name, segment_value
-
-),
-
-with_theta as (
-
-    select
-        pooled_means.*,
-        segment_thetas.cuped_theta
-    from pooled_means
-    inner join segment_thetas
-        on pooled_means.experiment_id = segment_thetas.experiment_id
-            and pooled_means.metric_name = segment_thetas.metric_name
-            and pooled_means.segment_name = segment_thetas.segment_name
-            and pooled_means.segment_value = segment_thetas.segment_value
-
-),
-
-by_variance_reduction as (
-
-    select
-        experiment_id,
-        variant,
-        is_control,
-        metric_name,
-        metric_kind,
-        metric_role,
-        data_source,
-        segment_name,
-        segment_value,
-        'none' as variance_reduction,
-        cast(null as double) as cuped_theta,
-        numerator as unit_value,
-        denominator as unit_denominator
-    from with_theta
-    union all
-    select
-        experiment_id,
-        variant,
-        is_control,
-        metric_name,
-        metric_kind,
-        metric_role,
-        data_source,
-        segment_name,
-        segment_value,
-        'cuped' as variance_reduction,
-        cuped_theta,
-        numerator - cuped_theta * (covariate - pooled_mean_covariate) as unit_value,
-        1.0e0 as unit_denominator
-    from with_theta
-    where metric_kind <> 'ratio' and pooled_mean_covariate is not null
-
-),
-
-arm_keys as (
-
-    select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        variance_reduction,
-        variant,
-        avg(unit_value) as arm_mean_value,
-        avg(unit_denominator) as arm_mean_denominator
-    from by_variance_reduction
-    group by experiment_id, metric_name, segment_name, segment_value, variance_reduction, variant
-
-),
+-- the arm means first, then every sum of squares and cross product as deviations from them
+-- (two passes: the sums keep their digits). The pooled means and CUPED theta of a segment
+-- follow from its arms' means and sums (the within-arm plus the between-arm part), so only
+-- the CUPED pass reads the unit rows a third time. Grouping and joining back is cheaper
+-- here than window functions over ~4 rows per unit with every column.
 
 arm_means as (
 
     select
-        by_variance_reduction.*,
-        arm_keys.arm_mean_value,
-        arm_keys.arm_mean_denominator
-    from by_variance_reduction
-    inner join arm_keys
-        on by_variance_reduction.experiment_id = arm_keys.experiment_id
-            and by_variance_reduction.metric_name = arm_keys.metric_name
-            and by_variance_reduction.segment_name = arm_keys.segment_name
-            and by_variance_reduction.segment_value = arm_keys.segment_value
-            and by_variance_reduction.variance_reduction = arm_keys.variance_reduction
-            and by_variance_reduction.variant = arm_keys.variant
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        variant,
+        count(*) as units,
+        sum(numerator) as sum_numerator,
+        sum(denominator) as sum_denominator,
+        count(covariate) as covariate_units,
+        sum(covariate) as sum_covariate,
+        avg(numerator) as mean_numerator,
+        avg(denominator) as mean_denominator,
+        avg(covariate) as mean_covariate
+    from segmented
+    group by experiment_id, metric_name, segment_name, segment_value, variant
+
+),
+
+with_arm_means as (
+
+    select
+        segmented.*,
+        arm_means.units,
+        arm_means.sum_numerator,
+        arm_means.sum_denominator,
+        arm_means.mean_numerator,
+        arm_means.mean_denominator,
+        arm_means.mean_covariate
+    from segmented
+    inner join arm_means
+        on segmented.experiment_id = arm_means.experiment_id
+            and segmented.metric_name = arm_means.metric_name
+            and segmented.segment_name = arm_means.segment_name
+            and segmented.segment_value = arm_means.segment_value
+            and segmented.variant = arm_means.variant
+
+),
+
+arm_sums as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        variant,
+        is_control,
+        metric_kind,
+        metric_role,
+        data_source,
+        max(units) as units,
+        max(sum_numerator) as sum_numerator,
+        max(sum_denominator) as sum_denominator,
+        max(mean_numerator) as mean_numerator,
+        max(mean_denominator) as mean_denominator,
+        max(mean_covariate) as mean_covariate,
+        sum((numerator - mean_numerator) * (numerator - mean_numerator)) as squares_numerator,
+        sum((denominator - mean_denominator) * (denominator - mean_denominator)) as squares_denominator,
+        sum((numerator - mean_numerator) * (denominator - mean_denominator)) as products_numerator_denominator,
+        sum((covariate - mean_covariate) * (covariate - mean_covariate)) as squares_covariate,
+        sum((numerator - mean_numerator) * (covariate - mean_covariate)) as products_numerator_covariate
+    from with_arm_means
+    group by
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        variant,
+        is_control,
+        metric_kind,
+        metric_role,
+        data_source
+
+),
+
+segment_means as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        sum(sum_numerator) / sum(units) as pooled_mean_numerator,
+        sum(sum_covariate) / nullif(sum(covariate_units), 0) as pooled_mean_covariate
+    from arm_means
+    group by experiment_id, metric_name, segment_name, segment_value
+
+),
+
+-- theta = cov(Y, X) / var(X) over all arms: each arm's sums about its own means plus
+-- units x the product of its means' distances from the pooled means
+segment_thetas as (
+
+    select
+        arm_sums.experiment_id,
+        arm_sums.metric_name,
+        arm_sums.segment_name,
+        arm_sums.segment_value,
+        max(segment_means.pooled_mean_covariate) as pooled_mean_covariate,
+        {{ cuped_theta(
+            'sum(arm_sums.products_numerator_covariate + arm_sums.units'
+            ~ ' * (arm_sums.mean_numerator - segment_means.pooled_mean_numerator)'
+            ~ ' * (arm_sums.mean_covariate - segment_means.pooled_mean_covariate))',
+            'sum(arm_sums.squares_covariate + arm_sums.units'
+            ~ ' * (arm_sums.mean_covariate - segment_means.pooled_mean_covariate)'
+            ~ ' * (arm_sums.mean_covariate - segment_means.pooled_mean_covariate))'
+        ) | indent(8) }} as cuped_theta
+    from arm_sums
+    inner join segment_means
+        on arm_sums.experiment_id = segment_means.experiment_id
+            and arm_sums.metric_name = segment_means.metric_name
+            and arm_sums.segment_name = segment_means.segment_name
+            and arm_sums.segment_value = segment_means.segment_value
+    group by arm_sums.experiment_id, arm_sums.metric_name, arm_sums.segment_name, arm_sums.segment_value
+
+),
+
+-- CUPED values Y - theta (X - pooled mean X), mean metrics with a covariate only; their arm
+-- mean is the arm's mean Y - theta (mean X - pooled mean X), so a deviation is
+-- (Y - mean Y) - theta (X - mean X), summed squared row by row
+cuped_deviations as (
+
+    select
+        with_arm_means.experiment_id,
+        with_arm_means.metric_name,
+        with_arm_means.segment_name,
+        with_arm_means.segment_value,
+        with_arm_means.variant,
+        segment_thetas.cuped_theta,
+        with_arm_means.numerator
+        - segment_thetas.cuped_theta * (with_arm_means.covariate - segment_thetas.pooled_mean_covariate)
+            as cuped_value,
+        (with_arm_means.numerator - with_arm_means.mean_numerator)
+        - segment_thetas.cuped_theta * (with_arm_means.covariate - with_arm_means.mean_covariate)
+            as cuped_deviation
+    from with_arm_means
+    inner join segment_thetas
+        on with_arm_means.experiment_id = segment_thetas.experiment_id
+            and with_arm_means.metric_name = segment_thetas.metric_name
+            and with_arm_means.segment_name = segment_thetas.segment_name
+            and with_arm_means.segment_value = segment_thetas.segment_value
+    where with_arm_means.metric_kind <> 'ratio' and segment_thetas.pooled_mean_covariate is not null
+
+),
+
+cuped_sums as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        variant,
+        max(cuped_theta) as cuped_theta,
+        sum(cuped_value) as sum_value,
+        avg(cuped_value) as mean_value,
+        sum(cuped_deviation * cuped_deviation) as squares_value
+    from cuped_deviations
+    group by experiment_id, metric_name, segment_name, segment_value, variant
 
 ),
 
@@ -250,42 +288,51 @@ final as (
         metric_name,
         segment_name,
         segment_value,
-        variance_reduction,
+        'none' as variance_reduction,
         variant,
         is_control,
         metric_kind,
         metric_role,
         data_source,
-        cast(count(*) as {{ dbt.type_bigint() }}) as units,
-        cast(sum(unit_value) as double) as sum_value,
-        cast(sum(unit_denominator) as double) as sum_denominator,
-        cast(max(arm_mean_value) as double) as mean_value,
-        cast(max(arm_mean_denominator) as double) as mean_denominator,
-        cast(
-            sum((unit_value - arm_mean_value) * (unit_value - arm_mean_value))
-            / nullif(count(*) - 1, 0) as double
-        ) as variance_value,
-        cast(
-            sum((unit_denominator - arm_mean_denominator) * (unit_denominator - arm_mean_denominator))
-            / nullif(count(*) - 1, 0) as double
-        ) as variance_denominator,
-        cast(
-            sum((unit_value - arm_mean_value) * (unit_denominator - arm_mean_denominator))
-            / nullif(count(*) - 1, 0) as double
-        ) as covariance_value_denominator,
-        cast(max(cuped_theta) as double) as cuped_theta
-    from arm_means
-    group by
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        variance_reduction,
-        variant,
-        is_control,
-        metric_kind,
-        metric_role,
-        data_source
+        cast(units as {{ dbt.type_bigint() }}) as units,
+        cast(sum_numerator as double) as sum_value,
+        cast(sum_denominator as double) as sum_denominator,
+        cast(mean_numerator as double) as mean_value,
+        cast(mean_denominator as double) as mean_denominator,
+        cast(squares_numerator / nullif(units - 1, 0) as double) as variance_value,
+        cast(squares_denominator / nullif(units - 1, 0) as double) as variance_denominator,
+        cast(products_numerator_denominator / nullif(units - 1, 0) as double) as covariance_value_denominator,
+        cast(null as double) as cuped_theta
+    from arm_sums
+    union all
+    select
+        arm_sums.experiment_id,
+        arm_sums.metric_name,
+        arm_sums.segment_name,
+        arm_sums.segment_value,
+        'cuped' as variance_reduction,
+        arm_sums.variant,
+        arm_sums.is_control,
+        arm_sums.metric_kind,
+        arm_sums.metric_role,
+        arm_sums.data_source,
+        cast(arm_sums.units as {{ dbt.type_bigint() }}) as units,
+        cast(cuped_sums.sum_value as double) as sum_value,
+        -- every CUPED unit has denominator 1
+        cast(arm_sums.units as double) as sum_denominator,
+        cast(cuped_sums.mean_value as double) as mean_value,
+        1.0e0 as mean_denominator,
+        cast(cuped_sums.squares_value / nullif(arm_sums.units - 1, 0) as double) as variance_value,
+        cast(0.0e0 / nullif(arm_sums.units - 1, 0) as double) as variance_denominator,
+        cast(0.0e0 / nullif(arm_sums.units - 1, 0) as double) as covariance_value_denominator,
+        cast(cuped_sums.cuped_theta as double) as cuped_theta
+    from arm_sums
+    inner join cuped_sums
+        on arm_sums.experiment_id = cuped_sums.experiment_id
+            and arm_sums.metric_name = cuped_sums.metric_name
+            and arm_sums.segment_name = cuped_sums.segment_name
+            and arm_sums.segment_value = cuped_sums.segment_value
+            and arm_sums.variant = cuped_sums.variant
 
 )
 

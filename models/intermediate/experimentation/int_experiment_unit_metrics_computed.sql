@@ -96,8 +96,8 @@ app_events_counted as (
     select
         user_id,
         event_at,
-        case when event_type = 'video_view' then coalesce(watch_milliseconds, 0) else 0 end
-            as watch_milliseconds,
+        case when event_type = 'video_view' then coalesce(cast(watch_seconds as double), 0) else 0 end
+            as watch_seconds,
         case when event_type = 'video_view' then 1 else 0 end as video_views,
         case when event_type = 'app_open' then 1 else 0 end as app_opens,
         case when event_type = 'like' then 1 else 0 end as likes
@@ -106,10 +106,27 @@ app_events_counted as (
 
 ),
 
+-- the same sums per user and day: int_user_days_aggregated has them (incremental), so only
+-- the days a unit's boundaries cut read the events
+app_days as (
+
+    select
+        user_id as activity_key,
+        activity_date,
+        watch_seconds,
+        video_view_count as video_views,
+        app_open_count as app_opens,
+        like_count as likes
+    from {{ ref('int_user_days_aggregated') }}
+    where dimension_name = 'all'
+
+),
+
 app_activity as (
 
     {{ unit_interval_sums('user_units', 'app_events_counted', 'user_id', 'event_at',
-                          ['watch_milliseconds', 'video_views', 'app_opens', 'likes']) | indent(4) }}
+                          ['watch_seconds', 'video_views', 'app_opens', 'likes'],
+                          activity_days='app_days') | indent(4) }}
 
 ),
 
@@ -221,7 +238,7 @@ unit_metrics as (
             else catalog.metric_role
         end as metric_role,
         case catalog.metric_name
-            when 'watch_seconds_per_user' then coalesce(app_activity.watch_milliseconds_in_window, 0) / 1000.0e0
+            when 'watch_seconds_per_user' then coalesce(app_activity.watch_seconds_in_window, 0)
             when 'video_views_per_user' then coalesce(app_activity.video_views_in_window, 0)
             when 'app_opens_per_user' then coalesce(app_activity.app_opens_in_window, 0)
             when 'likes_per_user' then coalesce(app_activity.likes_in_window, 0)
@@ -242,7 +259,7 @@ unit_metrics as (
             else case catalog.metric_name
                     when
                         'watch_seconds_per_user'
-                        then coalesce(app_activity.watch_milliseconds_pre_period, 0) / 1000.0e0
+                        then coalesce(app_activity.watch_seconds_pre_period, 0)
                     when 'video_views_per_user' then coalesce(app_activity.video_views_pre_period, 0)
                     when 'app_opens_per_user' then coalesce(app_activity.app_opens_pre_period, 0)
                     when 'likes_per_user' then coalesce(app_activity.likes_pre_period, 0)
