@@ -130,21 +130,3 @@ def test_streaks_match_a_pandas_recount(lab, warehouse):
         longest[labeler] = best
     got = dict(warehouse.execute("select labeler_id, longest_streak_days from dim_labelers where active_days > 0").fetchall())
     assert got == longest
-
-
-def test_metricflow_query_matches_the_mart(metricflow, warehouse):
-    """`mf query` (semantic layer) against the marts it is defined on."""
-    got = metricflow(["dau", "wau", "mau", "gold_accuracy", "labeler_throughput"])
-    got["day"] = pd.to_datetime(got["metric_time__day"]).dt.date
-    eng = warehouse.execute(
-        "select metric_date, dau, wau, mau from metrics_engagement_daily where dimension_name = 'all'").df()
-    lab = warehouse.execute("select metric_date, gold_accuracy, throughput_per_active_hour from metrics_labeling_daily "
-                            "where dimension_name = 'all'").df()
-    eng["day"] = pd.to_datetime(eng["metric_date"]).dt.date
-    lab["day"] = pd.to_datetime(lab["metric_date"]).dt.date
-    merged = got.merge(eng, on="day", suffixes=("_mf", "")).merge(lab, on="day", suffixes=("_mf", ""))
-    assert len(merged) >= 30
-    assert (merged["dau_mf"] == merged["dau"]).all()
-    assert (merged["mau_mf"] == merged["mau"]).all()
-    assert np.allclose(merged["gold_accuracy_mf"], merged["gold_accuracy"], rtol=0, atol=1e-9)
-    assert np.allclose(merged["labeler_throughput"], merged["throughput_per_active_hour"], rtol=0, atol=1e-9)
