@@ -11,11 +11,11 @@
     row's day, and in meta.recent_rows_landed_in an upstream staging table
     and its event-time column; their recent rows are those on the event days
     of that table's rows inside its lookback window (late rows included),
-    the days an incremental daily model rebuilds. Reading the view's own newest day would cost a
-    scan of the whole view, as much as the test.
+    the days an incremental daily model rebuilds. Reading the view's own
+    newest day would cost a scan of the whole view, as much as the test.
     Aggregate tests (raw = staged + rejected, one component per ring) always
-    see the whole table. The default scope, `all`, tests
-    every row, as `make test` and a --full-refresh build do.
+    see the whole table. The default scope, `all`, tests every row, as
+    `make test` and a --full-refresh build do.
 
     This overrides dbt's get_where_subquery (the documented hook through which
     every generic test reads its model); a test's own `where` still applies.
