@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ DBT = str(BIN / "dbt")
 
 def dbt_env(raw_path: Path, duckdb_path: Path, project_dir: Path = REPO) -> dict[str, str]:
     env = dict(os.environ)
+    for name in ["DBT_TARGET_PATH", "DBT_LOG_PATH"]:  # each project folder keeps its own
+        env.pop(name, None)
     env.update(
         SV_TARGET="dev",
         SV_RAW_PATH=str(raw_path),
@@ -37,6 +40,42 @@ def dbt_env(raw_path: Path, duckdb_path: Path, project_dir: Path = REPO) -> dict
 
 def run_dbt(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run([DBT, *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+# dbt drops its saved parse (target/partial_parse.msgpack) and re-reads the
+# whole project (about 25 CPU-s) when any value of the profile's connection
+# differs, and the DuckDB path is one of them. A sandbox is therefore a dbt
+# project folder of its own: symlinks to this checkout's dbt files, the DuckDB
+# file at the same relative path in each (dbt runs from the project folder),
+# and a copy of one parse's state, so dbt re-parses only what differs.
+SANDBOX_DUCKDB = Path("data") / "warehouse.duckdb"
+DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
+
+
+def make_sandbox(root: Path, parse_state: Path | None = None, copied: tuple[str, ...] = ()) -> Path:
+    """A project folder at root running this checkout's dbt project; the
+    entries named in `copied` are copies (to edit), the rest symlinks.
+    parse_state: a partial_parse.msgpack to start from."""
+    for name in DBT_PROJECT_FILES:
+        if name in copied:
+            copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+            copy(REPO / name, root / name)
+        else:
+            (root / name).symlink_to(REPO / name)
+    (root / SANDBOX_DUCKDB).parent.mkdir(parents=True, exist_ok=True)
+    if parse_state is not None:
+        (root / "target").mkdir(exist_ok=True)
+        shutil.copy(parse_state, root / "target" / "partial_parse.msgpack")
+    return root
+
+
+def sandbox_env(root: Path, raw_path: Path, **extra: str) -> dict[str, str]:
+    """dbt's environment in sandbox root: its DuckDB file is root/data/warehouse.duckdb."""
+    return dict(dbt_env(raw_path, SANDBOX_DUCKDB, project_dir=root), **extra)
+
+
+def run_sandbox(root: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_dbt(args, env, cwd=root)
 
 
 @pytest.fixture(scope="session")
@@ -54,15 +93,15 @@ def sim_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def warehouse_path(sim_dir, tmp_path_factory) -> Path:
+def warehouse_path(sim_dir, request) -> Path:
     """DuckDB file holding a dbt build of the small dataset."""
     given = os.environ.get("SV_DUCKDB_PATH")
     if given and Path(given).is_file() and os.environ.get("SIM_DATA_DIR"):
         return Path(given)
-    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    result = run_dbt(["build", "--quiet"], dbt_env(sim_dir / "raw", path))
+    root = request.getfixturevalue("new_sandbox")("warehouse")
+    result = run_sandbox(root, ["build", "--quiet"], sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return path
+    return root / SANDBOX_DUCKDB
 
 
 @pytest.fixture(scope="session")
@@ -87,28 +126,34 @@ def raw(sim_dir):
 
 @pytest.fixture(scope="session")
 def parsed_project(sim_dir, tmp_path_factory) -> Path:
-    """A target folder holding this checkout's manifest.json and
-    semantic_manifest.json (one `dbt parse`, shared: each parse into a new
-    target folder re-reads the whole project). The semantic manifest names
-    its tables in the catalog of the profile's DuckDB file, mf.duckdb: the
-    database `metricflow` queries."""
-    target = tmp_path_factory.mktemp("parsed")
-    result = run_dbt(["parse", "--target-path", str(target), "--log-path", str(target / "logs")],
-                     dbt_env(sim_dir / "raw", target / "mf.duckdb"))
+    """A sandbox in which `dbt parse` ran: its target/ holds this checkout's
+    manifest.json, semantic_manifest.json and partial_parse.msgpack, the
+    parse state every other sandbox (new_sandbox) starts from. The semantic
+    manifest names its tables in the catalog `warehouse` (the file name)."""
+    root = make_sandbox(tmp_path_factory.mktemp("parsed"))
+    result = run_sandbox(root, ["parse"], sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-3000:]
-    return target
+    return root
+
+
+@pytest.fixture(scope="session")
+def new_sandbox(parsed_project, tmp_path_factory):
+    """new_sandbox(name, copied=()) -> a fresh sandbox (make_sandbox) that
+    starts from parsed_project's parse state."""
+    def make(name: str, copied: tuple[str, ...] = ()) -> Path:
+        return make_sandbox(tmp_path_factory.mktemp(name), parsed_project / "target" / "partial_parse.msgpack",
+                            copied)
+    return make
 
 
 @pytest.fixture(scope="session")
 def compile_inline(parsed_project, sim_dir):
     """compile_inline(jinja_sql) -> the SQL that `dbt compile --inline` renders
-    with the project's macros. Same target folder and environment as
-    parsed_project, so dbt parses only what changed since (nothing)."""
-    env = dbt_env(sim_dir / "raw", parsed_project / "mf.duckdb")
+    with the project's macros (in parsed_project, which has nothing to re-parse)."""
+    env = sandbox_env(parsed_project, sim_dir / "raw")
 
     def compile_sql(jinja_sql: str) -> str:
-        result = run_dbt(["compile", "--quiet", "--output", "json", "--target-path", str(parsed_project),
-                          "--log-path", str(parsed_project / "logs"), "--inline", jinja_sql], env)
+        result = run_sandbox(parsed_project, ["compile", "--quiet", "--output", "json", "--inline", jinja_sql], env)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
         return json.loads(result.stdout)["compiled"]
 
@@ -127,10 +172,10 @@ def metricflow(parsed_project, warehouse_path, tmp_path_factory):
         (project / name).write_bytes((REPO / name).read_bytes())
     (project / "target").mkdir()
     (project / "target" / "semantic_manifest.json").write_bytes(
-        (parsed_project / "semantic_manifest.json").read_bytes())
-    mf_db = project / "mf.duckdb"
-    mf_db.write_bytes(Path(warehouse_path).read_bytes())
-    env = dbt_env(REPO / "data" / "small" / "raw", mf_db, project_dir=project)  # raw path unused by mf
+        (parsed_project / "target" / "semantic_manifest.json").read_bytes())
+    (project / SANDBOX_DUCKDB).parent.mkdir()
+    shutil.copy(warehouse_path, project / SANDBOX_DUCKDB)  # the catalog the semantic manifest names
+    env = sandbox_env(project, REPO / "data" / "small" / "raw")  # raw path unused by mf
     mf = str(BIN / "mf")
     validate = subprocess.run([mf, "validate-configs"], cwd=project, env=env, capture_output=True, text=True)
     assert validate.returncode == 0 and "ERRORS: 0" in validate.stdout, validate.stdout[-2000:]

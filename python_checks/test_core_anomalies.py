@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, dbt_env, run_dbt
+from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
 
 # defaults of macros/core/core_anomaly_settings.sql (the test would fail if
 # the SQL drifted from them, since it recomputes every score)
@@ -77,20 +77,19 @@ def anomalies(warehouse) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def default_build(tmp_path_factory):
+def default_build(new_sandbox):
     """The default preset (56 days, 20k users, seed 42) simulated and built
     up to fct_indicator_anomalies (models and seeds only: the data tests run
-    on the small build). Yields (data folder, read-only connection)."""
-    out = tmp_path_factory.mktemp("default")
+    on the small build), in a sandbox that also holds the simulated raw/ and
+    truth/. Yields (that folder, read-only connection)."""
+    out = new_sandbox("default")
     subprocess.run([sys.executable, "-m", "simulator", "--out", str(out), "--preset", "default", "--seed", "42"],
                    cwd=REPO, check=True, capture_output=True, text=True)
-    env = dbt_env(out / "raw", out / "warehouse.duckdb")
-    env["SV_PUBLISH_PATH"] = str(out)
-    result = run_dbt(["build", "--select", "+fct_indicator_change_drivers", "+fct_indicator_anomalies",
-                      "--resource-type", "model", "--resource-type", "seed",
-                      "--target-path", str(out / "target"), "--log-path", str(out / "logs")], env)
+    result = run_sandbox(out, ["build", "--select", "+fct_indicator_change_drivers", "+fct_indicator_anomalies",
+                               "--resource-type", "model", "--resource-type", "seed"],
+                         sandbox_env(out, out / "raw", SV_PUBLISH_PATH=str(out)))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(out / SANDBOX_DUCKDB), read_only=True)
     yield out, con
     con.close()
 

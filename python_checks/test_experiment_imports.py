@@ -10,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from conftest import REPO, dbt_env, run_dbt
+from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
 
 sys.path.insert(0, str(REPO / "python_checks" / "fixtures" / "cookie_cats"))
 from convert import cookie_cats_to_import  # noqa: E402
@@ -20,23 +20,19 @@ SELECT = ["--select", "int_experiment_imports_validated+", "--exclude", "resourc
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory, warehouse_path, sim_dir):
-    """A copy of the warehouse (so the shared build is untouched) and an imports folder."""
-    root = tmp_path_factory.mktemp("imports")
-    db = root / "warehouse.duckdb"
+def sandbox(new_sandbox, warehouse_path, sim_dir):
+    """A dbt sandbox with a copy of the warehouse (so the shared build is untouched) and an imports folder."""
+    root = new_sandbox("imports")
+    db = root / SANDBOX_DUCKDB
     shutil.copy(warehouse_path, db)
     imports = root / "imports"
     (imports / "experiments").mkdir(parents=True)
-    env = dbt_env(sim_dir / "raw", db)
-    env["SV_IMPORTS_PATH"] = str(imports)
+    env = sandbox_env(root, sim_dir / "raw", SV_IMPORTS_PATH=str(imports))
     return dict(root=root, db=db, imports=imports, env=env)
 
 
 def _run(sandbox, extra_env=None):
-    env = dict(sandbox["env"], **(extra_env or {}))
-    args = ["run", *SELECT, "--target-path", str(sandbox["root"] / "target"),
-            "--log-path", str(sandbox["root"] / "logs")]
-    return run_dbt(args, env)
+    return run_sandbox(sandbox["root"], ["run", *SELECT], dict(sandbox["env"], **(extra_env or {})))
 
 
 def _query(sandbox, sql):
@@ -109,11 +105,12 @@ def test_bad_import_file_fails_clearly_and_loses_nothing(cookie_loaded, name):
     assert _query(cookie_loaded, "select count(*) as n from int_experiment_imports_validated")["n"].iloc[0] == 3 * 90189
 
 
-def test_no_import_files_builds(tmp_path, sandbox):
-    db = tmp_path / "w.duckdb"
+def test_no_import_files_builds(new_sandbox, sim_dir, sandbox):
+    root = new_sandbox("no_imports")
+    db = root / SANDBOX_DUCKDB
     shutil.copy(sandbox["db"], db)
-    env = dict(sandbox["env"], SV_DUCKDB_PATH=str(db), SV_IMPORTS_PATH=str(tmp_path / "does_not_exist"))
-    res = run_dbt(["run", *SELECT, "--target-path", str(tmp_path / "t"), "--log-path", str(tmp_path / "l")], env)
+    env = sandbox_env(root, sim_dir / "raw", SV_IMPORTS_PATH=str(root / "does_not_exist"))
+    res = run_sandbox(root, ["run", *SELECT], env)
     assert res.returncode == 0, res.stdout[-3000:]
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from int_experiment_imports_validated").fetchall()[0][0] == 0

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, dbt_env, run_dbt
+from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
 
 INCREMENTAL_DAYS = 2
 
@@ -41,11 +41,10 @@ def simulate(out: Path, *args: str) -> None:
                    cwd=REPO, check=True, capture_output=True, text=True)
 
 
-def build(data_dir: Path, database: str) -> None:
-    env = dbt_env(data_dir / "raw", data_dir / database)
-    env["SV_PUBLISH_PATH"] = str(data_dir)
-    result = run_dbt(["build", "--resource-type", "model", "--resource-type", "seed",
-                      "--target-path", str(data_dir / "target"), "--log-path", str(data_dir / "logs")], env)
+def build(sandbox: Path) -> None:
+    """Models and seeds of the sandbox (conftest.make_sandbox) on its own raw/."""
+    env = sandbox_env(sandbox, sandbox / "raw", SV_PUBLISH_PATH=str(sandbox))
+    result = run_sandbox(sandbox, ["build", "--resource-type", "model", "--resource-type", "seed"], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
@@ -126,7 +125,7 @@ def simulator_flags(data_dir: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def daily_cycle(sim_dir, warehouse_path, tmp_path_factory):
+def daily_cycle(sim_dir, warehouse_path, new_sandbox):
     """(incrementally built folder, full build of the same landing zone): the
     full build is the session's (`make test`'s) build of sim_dir, whose
     simulation the daily folder repeats one landing day at a time."""
@@ -137,23 +136,23 @@ def daily_cycle(sim_dir, warehouse_path, tmp_path_factory):
     # landing days one at a time (each with late rows of earlier days), then the tail
     # of late rows and duplicates that lands over the following days at once
     start = str(window_end - dt.timedelta(days=INCREMENTAL_DAYS - 1))
-    daily = tmp_path_factory.mktemp("daily")
+    daily = new_sandbox("daily")  # also holds the raw/ and truth/ it lands day by day
     simulate(daily, "--preset", flags["preset"], "--seed", str(flags["seed"]), "--landed-through", start)
     assert simulator_flags(daily) == flags, "sim_dir was simulated with flags the daily cycle does not repeat"
     assert landing_dates(daily / "raw")[-1] == start
-    build(daily, "warehouse.duckdb")
+    build(daily)
     for _ in range(INCREMENTAL_DAYS):
         simulate(daily, "--append-day")
-        build(daily, "warehouse.duckdb")
+        build(daily)
     simulate(daily, "--append-days", "60")
-    build(daily, "warehouse.duckdb")
+    build(daily)
     assert landing_dates(daily / "raw") == dates
     return daily, warehouse_path
 
 
 def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
     daily, full = daily_cycle
-    with duckdb.connect(str(daily / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(daily / SANDBOX_DUCKDB), read_only=True) as con:
         incremental = [r[0] for r in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'main' "
             "and table_name in ('stg_app__events', 'int_user_days_aggregated')").fetchall()]
@@ -162,21 +161,21 @@ def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
             "select count(*) from stg_app__events where cast(event_at as date) < cast(_loaded_at as date) - 1"
         ).fetchall()[0][0]
         assert late > 0  # late rows exist and were staged
-    differing = differing_relations(daily / "warehouse.duckdb", full)
+    differing = differing_relations(daily / SANDBOX_DUCKDB, full)
     assert differing == [], differing
 
 
 def test_rerunning_the_same_day_changes_nothing(daily_cycle, tmp_path):
     daily, _ = daily_cycle
     before = tmp_path / "before.duckdb"
-    shutil.copy(daily / "warehouse.duckdb", before)
-    build(daily, "warehouse.duckdb")
-    assert differing_relations(before, daily / "warehouse.duckdb") == []
+    shutil.copy(daily / SANDBOX_DUCKDB, before)
+    build(daily)
+    assert differing_relations(before, daily / SANDBOX_DUCKDB) == []
 
 
 def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
     daily, _ = daily_cycle
-    db = daily / "warehouse.duckdb"
+    db = daily / SANDBOX_DUCKDB
     before = tmp_path / "before.duckdb"
     shutil.copy(db, before)
     with duckdb.connect(str(before), read_only=True) as con:
@@ -207,7 +206,7 @@ def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
     row["session_hint"] = None
     pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
                    raw_events / f"landed_{row['_loaded_at'].iloc[0].date()}_late.parquet")
-    build(daily, "warehouse.duckdb")
+    build(daily)
     with duckdb.connect(str(db), read_only=True) as new, duckdb.connect(str(before), read_only=True) as old:
         assert new.execute("select count(*) from stg_app__events where event_id = 'evt_99999999'").fetchall() == [(1,)]
         keys = ["user_id", "activity_date", "dimension_name", "dimension_value"]
@@ -234,18 +233,18 @@ def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
     assert moved["change"].tolist() == [1]
 
 
-def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_dir, tmp_path):
+def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_dir, new_sandbox):
     """A daily run's uniqueness test on an event-grain view (no _loaded_at)
     sees a duplicate among the view's rows of the last lookback days, and
     not one on an older day (that is the full suite's job)."""
-    db = tmp_path / warehouse_path.name  # same file name: same catalog in the compiled SQL
+    root = new_sandbox("recent_scope")
+    db = root / SANDBOX_DUCKDB
     shutil.copy(warehouse_path, db)
     test_name = "unique_int_video_views_attributed_event_id"
-    result = run_dbt(["compile", "--select", test_name, "--vars", "{data_tests_scope: recent}",
-                      "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-                     dbt_env(sim_dir / "raw", db))
+    result = run_sandbox(root, ["compile", "--select", test_name, "--vars", "{data_tests_scope: recent}"],
+                         sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    (compiled,) = (tmp_path / "target" / "compiled").rglob(f"{test_name}.sql")
+    (compiled,) = (root / "target" / "compiled").rglob(f"{test_name}.sql")
     scoped_test = compiled.read_text()
     with duckdb.connect(str(db)) as con:
         newest = con.execute("select max(view_date) from int_video_views_attributed").fetchall()[0][0]

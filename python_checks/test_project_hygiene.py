@@ -10,7 +10,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def manifest(parsed_project):
-    return json.loads((parsed_project / "manifest.json").read_text())
+    return json.loads((parsed_project / "target" / "manifest.json").read_text())
 
 
 def project_nodes(manifest, resource_type):

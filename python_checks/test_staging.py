@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, dbt_env, run_dbt, scalar
+from conftest import REPO, run_sandbox, sandbox_env, scalar
 
 SYSTEMS = ["app", "ads", "creators", "trust_safety", "labeling", "experimentation"]
 QUARANTINE_FAULTS = [
@@ -124,24 +123,18 @@ def test_hash_is_salted_and_stable(warehouse, raw):
 
 
 @pytest.mark.parametrize("system,table,column", [("app", "users", "country")])
-def test_reconciliation_test_fails_when_staging_loses_rows(sim_dir, tmp_path, system, table, column):
+def test_reconciliation_test_fails_when_staging_loses_rows(sim_dir, new_sandbox, system, table, column):
     """Mutation test: a staging model that silently drops rows must fail its
     rows_reconcile_with_raw test, while the untouched tables still pass."""
-    project = tmp_path / "project"
-    shutil.copytree(
-        REPO, project,
-        ignore=shutil.ignore_patterns(".venv", "data", "target", "logs", ".git", "python_checks", "simulator"),
-    )
+    project = new_sandbox("tampered", copied=("models",))
     model = project / f"models/staging/{system}/stg_{system}__{table}.sql"
     original = model.read_text()
     clean_filter = "where landing_order = 1"
     assert clean_filter in original
     model.write_text(original.replace(clean_filter, f"{clean_filter} and {column} <> 'US'"))
 
-    env = dbt_env(sim_dir / "raw", tmp_path / "tampered.duckdb", project_dir=project)
-    result = run_dbt(
-        ["build", "--select", f"+stg_{system}__rejected_rows", "--indirect-selection", "cautious"], env, cwd=project
-    )
+    result = run_sandbox(project, ["build", "--select", f"+stg_{system}__rejected_rows", "--indirect-selection",
+                                   "cautious"], sandbox_env(project, sim_dir / "raw"))
     assert result.returncode != 0
 
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
