@@ -98,13 +98,14 @@ build-small: install
 		$(DBT) build --quiet --full-refresh
 
 # Two workers, each taking whole test files (module fixtures such as the
-# incremental daily cycle are built once); PYTEST_WORKERS=0 runs in-process.
+# incremental daily cycle are built once), in the order conftest.py gives
+# them (the long ones first); PYTEST_WORKERS=0 runs in-process.
 PYTEST_WORKERS ?= 2
 
 pytest: install
 	SIM_DATA_DIR=$(CURDIR)/$(TEST_DIR) SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw \
 	SV_DUCKDB_PATH=$(CURDIR)/$(TEST_DIR)/warehouse.duckdb \
-		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile
+		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # ------------------------------------------------------------------ Spark
 # Session mode keeps its metastore and warehouse under data/spark. The small

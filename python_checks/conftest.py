@@ -78,6 +78,18 @@ def run_sandbox(root: Path, args: list[str], env: dict[str, str]) -> subprocess.
     return run_dbt(args, env, cwd=root)
 
 
+# The files whose fixtures run long dbt builds go first. pytest-xdist hands
+# out whole files (make test: --dist loadfile --no-loadscope-reorder keeps this
+# order), and a long file picked up last keeps one worker busy while the other
+# has nothing left to do.
+LONG_FILES_FIRST = ["test_incremental.py", "test_core_anomalies.py", "test_experiment_imports.py", "test_staging.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONG_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def sim_dir(tmp_path_factory) -> Path:
     """Folder with raw/ and truth/ of the small simulated dataset."""
