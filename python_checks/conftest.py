@@ -23,25 +23,6 @@ BIN = Path(sys.executable).parent
 DBT = str(BIN / "dbt")
 
 
-def dbt_env(raw_path: Path, duckdb_path: Path, project_dir: Path = REPO) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ["DBT_TARGET_PATH", "DBT_LOG_PATH"]:  # each project folder keeps its own
-        env.pop(name, None)
-    env.update(
-        SV_TARGET="dev",
-        SV_RAW_PATH=str(raw_path),
-        SV_DUCKDB_PATH=str(duckdb_path),
-        DBT_PROFILES_DIR=str(project_dir),
-        DBT_PROJECT_DIR=str(project_dir),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    return env
-
-
-def run_dbt(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([DBT, *args], cwd=cwd, env=env, capture_output=True, text=True)
-
-
 # dbt drops its saved parse (target/partial_parse.msgpack) and re-reads the
 # whole project (about 25 CPU-s) when any value of the profile's connection
 # differs, and the DuckDB path is one of them. A sandbox is therefore a dbt
@@ -70,12 +51,24 @@ def make_sandbox(root: Path, parse_state: Path | None = None, copied: tuple[str,
 
 
 def sandbox_env(root: Path, raw_path: Path, **extra: str) -> dict[str, str]:
-    """dbt's environment in sandbox root: its DuckDB file is root/data/warehouse.duckdb."""
-    return dict(dbt_env(raw_path, SANDBOX_DUCKDB, project_dir=root), **extra)
+    """dbt's environment in sandbox root: raw zone raw_path, DuckDB file root/data/warehouse.duckdb."""
+    env = dict(os.environ)
+    for name in ["DBT_TARGET_PATH", "DBT_LOG_PATH"]:  # each sandbox keeps its own target/ and logs/
+        env.pop(name, None)
+    env.update(
+        SV_TARGET="dev",
+        SV_RAW_PATH=str(raw_path),
+        SV_DUCKDB_PATH=str(SANDBOX_DUCKDB),
+        DBT_PROFILES_DIR=str(root),
+        DBT_PROJECT_DIR=str(root),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        **extra,
+    )
+    return env
 
 
 def run_sandbox(root: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return run_dbt(args, env, cwd=root)
+    return subprocess.run([DBT, *args], cwd=root, env=env, capture_output=True, text=True)
 
 
 # The files whose fixtures run long dbt builds go first. pytest-xdist hands
@@ -179,13 +172,9 @@ def metricflow(parsed_project, warehouse_path, tmp_path_factory):
     <cwd>/dbt_project.yml, profiles.yml and target/semantic_manifest.json,
     and opens DuckDB read-write: hence a project folder of its own and a copy
     of the warehouse (the session's read-only connection stays valid)."""
-    project = tmp_path_factory.mktemp("metricflow")
-    for name in ["dbt_project.yml", "profiles.yml"]:
-        (project / name).write_bytes((REPO / name).read_bytes())
+    project = make_sandbox(tmp_path_factory.mktemp("metricflow"))
     (project / "target").mkdir()
-    (project / "target" / "semantic_manifest.json").write_bytes(
-        (parsed_project / "target" / "semantic_manifest.json").read_bytes())
-    (project / SANDBOX_DUCKDB).parent.mkdir()
+    shutil.copy(parsed_project / "target" / "semantic_manifest.json", project / "target")
     shutil.copy(warehouse_path, project / SANDBOX_DUCKDB)  # the catalog the semantic manifest names
     env = sandbox_env(project, REPO / "data" / "small" / "raw")  # raw path unused by mf
     mf = str(BIN / "mf")
