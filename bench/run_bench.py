@@ -229,18 +229,42 @@ def machine() -> dict:
                                 "dbt_threads": os.environ.get("SV_THREADS", "2")}}
 
 
+def step_machine(m: dict) -> dict:
+    """What a step's timing depends on besides the project: the processor and dbt's threads."""
+    return {"cpu_model": m["cpu_model"], "cpus": m["cpus"], "dbt_threads": m["duckdb_settings"]["dbt_threads"]}
+
+
+def short_cpu(model: str) -> str:
+    """'Intel(R) Xeon(R) Processor' -> 'Intel Xeon', 'AMD EPYC 7B13' -> 'AMD EPYC 7B13'."""
+    model = re.sub(r"\((R|TM)\)|\bProcessor\b|\bCPU\b|@.*$|\b\d+-Core\b", "", model)
+    return " ".join(model.split()) or "unknown"
+
+
+def same_machine(*runs: dict) -> bool:
+    """True when every step ran on one processor model (steps from before this
+    was recorded count as unknown, so they never compare with a recorded one)."""
+    models = {(r.get("machine") or {}).get("cpu_model") for r in runs}
+    return len(models) == 1 and None not in models
+
+
 STEPS = ("simulate", "handwritten", "lineage", "full", "incremental")
 
 
+PROJECT_PATHS = ["models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml"]
+
+
 def project_tree() -> str:
-    """The commit whose project a step measured, "+local changes" when the
-    files dbt reads differ from it: two sizes' builds compare only on one tree."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    if head.returncode:
+    """The project a step measured: the last commit that changed the files dbt
+    reads ("+local changes" when they differ from it), so that commits of
+    docs or bench code alone do not make two builds of one project
+    incomparable. Two sizes' builds compare only on one tree."""
+    last = subprocess.run(["git", "log", "-1", "--format=%h", "--", *PROJECT_PATHS],
+                          cwd=REPO, capture_output=True, text=True)
+    if last.returncode or not last.stdout.strip():
         return "unknown"
-    changed = subprocess.run(["git", "status", "--porcelain", "--", "models", "macros", "seeds", "tests",
-                              "dbt_project.yml", "profiles.yml"], cwd=REPO, capture_output=True, text=True)
-    return head.stdout.strip() + (" +local changes" if changed.stdout.strip() else "")
+    changed = subprocess.run(["git", "status", "--porcelain", "--", *PROJECT_PATHS],
+                             cwd=REPO, capture_output=True, text=True)
+    return last.stdout.strip() + (" +local changes" if changed.stdout.strip() else "")
 
 
 def bench_size(label: str, events: int, out: Path, keep: bool, steps_wanted=STEPS, repeat: int = 1) -> dict:
@@ -260,13 +284,18 @@ def bench_size(label: str, events: int, out: Path, keep: bool, steps_wanted=STEP
             raise SystemExit(f"{sim} has no simulated data: include the simulate step")
         result = json.loads(result_path.read_text()) if result_path.exists() else {
             "size": label, "target_app_events": events, "simulator_flags": flags, "steps": {}}
+    # steps kept from an earlier run keep the machine they ran on (results
+    # written before steps recorded it took the size's machine of that run)
+    for kept in result["steps"].values():
+        if isinstance(kept, dict) and "machine" not in kept and "machine" in result:
+            kept["machine"] = step_machine(result["machine"])
     result.update(started=dt.datetime.now().isoformat(timespec="seconds"), machine=machine())
     steps = result["steps"]
 
-    tree = project_tree()
+    tree, here = project_tree(), step_machine(result["machine"])
 
     def note(step: str, value: dict) -> None:
-        steps[step] = dict(value, tree=tree)
+        steps[step] = dict(value, tree=tree, machine=here)
         shown = {k: value[k] for k in ("seconds", "peak_rss_mib", "exit_code") if k in value}
         print(f"[{label}] {step}: {shown}", flush=True)
 
@@ -362,12 +391,19 @@ def fmt_mib(mib) -> str:
 
 
 def step(r: dict, name: str) -> dict:
+    """A step of a size's results, with the machine it ran on (results written
+    before steps recorded it: the size's machine)."""
     s = r["steps"].get(name)
-    return s if isinstance(s, dict) else {}
+    if not isinstance(s, dict):
+        return {}
+    return s if "machine" in s else dict(s, machine=step_machine(r["machine"]))
 
 
-def ratio(a: dict, b: dict) -> str:
-    return f"{a['seconds'] / b['seconds']:.1f}" if a and b else "–"
+def ratio(a: dict, b: dict, fmt: str = "{:.1f}") -> str:
+    """a / b as text; a time ratio of two machines measures nothing."""
+    if not (a and b):
+        return "–"
+    return fmt.format(a["seconds"] / b["seconds"]) if same_machine(a, b) else "not comparable (two machines)"
 
 
 def ok(value, limit) -> str:
@@ -406,8 +442,8 @@ def report() -> str:
         "",
         "| size | app events | raw rows (Parquet) | simulate | hand-written script | dbt lineage (models+seeds) "
         "| full dbt build | incremental day | lineage / hand-written | full / hand-written "
-        "| incremental / full | hand-written = dbt |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| incremental / full | hand-written = dbt | processor (dbt threads) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def cell(s: dict) -> str:
@@ -422,11 +458,14 @@ def report() -> str:
         hand, lin, full, inc = (step(r, n) for n in ("handwritten", "dbt_lineage", "dbt_full", "dbt_incremental_day"))
         eq = r.get("handwritten_equals_dbt")
         equal = "–" if not eq else "{} ({:,} rows)".format("yes" if eq["equal"] else "NO", eq["rows"])
-        share = "n/a" if not (inc and full) else "{:.0%}".format(inc["seconds"] / full["seconds"])
+        share = "n/a" if not (inc and full) else ratio(inc, full, "{:.0%}")
+        ran_on = sorted({f"{short_cpu(s['machine']['cpu_model'])} ({s['machine']['dbt_threads']})"
+                         for s in (hand, lin, full, inc) if s})
         lines.append(
             f"| {r['size']} | {r['app_events']:,} | {r['raw_rows']:,} ({fmt_mib(r['raw_mib'])}) "
             f"| {cell(step(r, 'simulate'))} | {cell(hand)} | {cell(lin)} | {cell(full)} | {cell(inc)} "
-            f"| {ratio(lin, hand)} | {ratio(full, hand)} | {share} | {equal} |")
+            f"| {ratio(lin, hand)} | {ratio(full, hand)} "
+            f"| {share} | {equal} | {', '.join(ran_on) or '–'} |")
     lines += ["", "Each cell: wall time, peak RSS of the step's process. Node seconds by resource type "
               "(summed over dbt's threads) and the slowest models of every build are in bench/results/<size>.json.",
               ""]
@@ -440,16 +479,24 @@ def report() -> str:
     peak100 = (max((s.get("peak_rss_mib", 0) for s in steps100), default=None)
                if steps100 and all(s.get("exit_code", 0) == 0 for s in steps100) else None)
     lin_ratio10 = (step(r10, "dbt_lineage")["seconds"] / step(r10, "handwritten")["seconds"]
-                   if r10 and step(r10, "dbt_lineage") and step(r10, "handwritten") else None)
+                   if r10 and step(r10, "dbt_lineage") and step(r10, "handwritten")
+                   and same_machine(step(r10, "dbt_lineage"), step(r10, "handwritten")) else None)
+    # a time ratio of two machines (or of two projects) measures nothing
     inc_shares = [(r["size"], step(r, "dbt_incremental_day")["seconds"] / step(r, "dbt_full")["seconds"])
-                  for r in results if step(r, "dbt_incremental_day") and step(r, "dbt_full")]
+                  for r in results if step(r, "dbt_incremental_day") and step(r, "dbt_full")
+                  and same_machine(step(r, "dbt_incremental_day"), step(r, "dbt_full"))]
     scaling = full100["seconds"] / full10["seconds"] if full100 and full10 else None
-    # a ratio of two different projects (or of unrecorded ones) measures nothing
     same_tree = bool(full100 and full10 and full100.get("tree") and full100.get("tree") == full10.get("tree")
                      and "+local" not in full100["tree"])
-    scaling_status = (ok(scaling, TARGETS["scaling_100m_over_10m"]) if same_tree or scaling is None else
-                      "not comparable: the two builds ran on different trees "
-                      f"({full100.get('tree', 'not recorded')} and {full10.get('tree', 'not recorded')})")
+    if scaling is None or (same_tree and same_machine(full100, full10)):
+        scaling_status = ok(scaling, TARGETS["scaling_100m_over_10m"])
+    elif not same_tree:
+        scaling_status = ("not comparable: the two builds ran on different trees "
+                          f"({full100.get('tree', 'not recorded')} and {full10.get('tree', 'not recorded')})")
+    else:
+        scaling_status = ("not comparable: the two builds ran on different machines "
+                          f"({short_cpu(full100['machine']['cpu_model'])} and "
+                          f"{short_cpu(full10['machine']['cpu_model'])})")
     lines += [
         "| target | measured | status |",
         "|---|---|---|",
@@ -459,7 +506,7 @@ def report() -> str:
         f"| incremental day < 10% of the full build | "
         f"{', '.join(f'{s}: {x:.0%}' for s, x in inc_shares) or 'n/a'} | "
         f"{ok(max(x for _, x in inc_shares) if inc_shares else None, TARGETS['incremental_share'])} |",
-        f"| dbt lineage / hand-written < 3 at 10M | {'–' if lin_ratio10 is None else f'{lin_ratio10:.1f}'} | "
+        f"| dbt lineage / hand-written < 3 at 10M | {'–' if lin_ratio10 is None else f'{lin_ratio10:.2f}'} | "
         f"{ok(lin_ratio10, TARGETS['lineage_over_handwritten_10m'])} |",
         f"| full build time(100M) / time(10M) < 12 | {'–' if scaling is None else f'{scaling:.1f}'} | "
         f"{scaling_status} |",
