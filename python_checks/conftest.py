@@ -7,6 +7,7 @@ checks never depend on a step done by hand.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -31,6 +32,14 @@ DBT = str(BIN / "dbt")
 # and a copy of one parse's state, so dbt re-parses only what differs.
 SANDBOX_DUCKDB = Path("data") / "warehouse.duckdb"
 DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
+
+
+def load_run_bench():
+    """bench/run_bench.py as a module (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run_bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_sandbox(root: Path, parse_state: Path | None = None, copied: tuple[str, ...] = ()) -> Path:

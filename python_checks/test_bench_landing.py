@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import importlib.util
 import json
 import subprocess
 import sys
@@ -19,14 +18,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO
-
-def load_run_bench():
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run_bench.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from conftest import REPO, load_run_bench
 
 def simulate(out, *flags):
     subprocess.run([sys.executable, "-m", "simulator", "--out", str(out), *flags],

@@ -9,22 +9,18 @@ ratios of two machines instead of printing a number.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 
-from conftest import REPO
+from conftest import load_run_bench
 
 EPYC, XEON = "AMD EPYC", "Intel(R) Xeon(R) Processor"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_report", REPO / "bench" / "run_bench.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_run_bench()
 
 
 def machine(cpu: str, threads: str = "2") -> dict:
@@ -45,6 +41,16 @@ def result(size: str, events: int, size_cpu: str, steps: dict) -> dict:
             "finished": "2026-12-03T20:00:00", "machine": machine(size_cpu), "steps": steps}
 
 
+def xeon_sizes(full_10m: dict) -> list[dict]:
+    """10M (hand-written, lineage and incremental day on the Xeon) and 100M, with the given 10M full build."""
+    return [
+        result("10m", 10_000_000, XEON, {
+            "handwritten": timed(13.0, XEON), "dbt_lineage": timed(36.4, XEON),
+            "dbt_full": full_10m, "dbt_incremental_day": timed(78.0, XEON)}),
+        result("100m", 100_000_000, XEON, {"dbt_full": timed(1430.0, XEON, threads="1")}),
+    ]
+
+
 def report_of(bench, monkeypatch, tmp_path, results) -> str:
     for r in results:
         (tmp_path / f"{r['size']}.json").write_text(json.dumps(r))
@@ -57,13 +63,7 @@ def target_row(report: str, name: str) -> str:
 
 
 def test_ratios_of_one_machine_are_reported(bench, monkeypatch, tmp_path):
-    results = [
-        result("10m", 10_000_000, XEON, {
-            "handwritten": timed(13.0, XEON), "dbt_lineage": timed(36.4, XEON),
-            "dbt_full": timed(130.0, XEON), "dbt_incremental_day": timed(78.0, XEON)}),
-        result("100m", 100_000_000, XEON, {"dbt_full": timed(1430.0, XEON, threads="1")}),
-    ]
-    report = report_of(bench, monkeypatch, tmp_path, results)
+    report = report_of(bench, monkeypatch, tmp_path, xeon_sizes(timed(130.0, XEON)))
     assert "| 2.80 | **met** |" in target_row(report, "dbt lineage / hand-written")
     assert "10m: 60%" in target_row(report, "incremental day")
     assert "| 11.0 | **met** |" in target_row(report, "full build time(100M)")
@@ -71,14 +71,8 @@ def test_ratios_of_one_machine_are_reported(bench, monkeypatch, tmp_path):
 
 
 def test_ratios_of_two_machines_are_refused(bench, monkeypatch, tmp_path):
-    results = [
-        # the full build kept from an earlier run on another processor
-        result("10m", 10_000_000, XEON, {
-            "handwritten": timed(13.0, XEON), "dbt_lineage": timed(36.4, XEON),
-            "dbt_full": timed(237.0, EPYC), "dbt_incremental_day": timed(78.0, XEON)}),
-        result("100m", 100_000_000, XEON, {"dbt_full": timed(1430.0, XEON, threads="1")}),
-    ]
-    report = report_of(bench, monkeypatch, tmp_path, results)
+    # the 10M full build kept from an earlier run on another processor
+    report = report_of(bench, monkeypatch, tmp_path, xeon_sizes(timed(237.0, EPYC)))
     row_10m = target_row(report, "10m")
     assert "not comparable (two machines)" in row_10m
     assert "AMD EPYC (2)" in row_10m and "Intel Xeon (2)" in row_10m
