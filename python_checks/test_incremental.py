@@ -268,3 +268,72 @@ def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_di
         assert duplicated_ids() == 1 and failures() == 0  # old day: outside the daily scope
         copy_one_view_of(newest - dt.timedelta(days=1))
         assert duplicated_ids() == 2 and failures() == 1  # inside the lookback window
+
+
+def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_path):
+    """fct_ad_funnel_daily rebuilds only affected days: a click counts on the
+    day of its impression (clicks) and on its own day (clicks_on_day,
+    revenue), so a late click must change those two days and nothing else,
+    even when no other row of the window falls on them."""
+    daily, _ = daily_cycle
+    db = daily / SANDBOX_DUCKDB
+    before = tmp_path / "before.duckdb"
+    shutil.copy(db, before)
+    with duckdb.connect(str(before), read_only=True) as con:
+        # the click lands after every row so far: inside the lookback window
+        # of each table it reaches (staged clicks, rejected rows, the funnel)
+        last_loaded = con.execute("""
+            select max(_loaded_at) from (
+                select _loaded_at from stg_app__events union all select _loaded_at from stg_ads__ad_requests
+                union all select _loaded_at from stg_ads__impressions union all select _loaded_at from stg_ads__clicks
+                union all select _loaded_at from stg_ads__conversions union all select _loaded_at from stg_app__users
+                union all select _loaded_at from stg_ads__campaigns
+                union all select _loaded_at from stg_ads__rejected_rows)""").fetchall()[0][0]
+        # the funnel's next run rebuilds the days of rows landed after its
+        # watermark minus 3 days: pick two days that no such row touches
+        watermark = con.execute("select max(max_loaded_at) from fct_ad_funnel_daily").fetchall()[0][0]
+        funnel_days = sorted(r[0] for r in con.execute("select distinct activity_date from fct_ad_funnel_daily").fetchall())
+        shown_day = funnel_days[-8]
+        click_day = shown_day + dt.timedelta(days=1)
+        recent_ad_days = {r[0] for r in con.execute(f"""
+            select distinct activity_date from int_ad_activity_unioned
+            where _loaded_at > timestamp '{watermark}' - interval 4 day""").fetchall()}
+        assert not {shown_day, click_day} & recent_ad_days
+        impression_id, placement, country, campaign_id = con.execute(f"""
+            select impressions.impression_id, impressions.placement, impressions.country, impressions.campaign_id
+            from int_ad_impressions_enriched as impressions
+            inner join stg_app__users as users on impressions.user_id = users.user_id
+            inner join stg_ads__campaigns as campaigns on impressions.campaign_id = campaigns.campaign_id
+            where impressions.shown_date = date '{shown_day}'
+                and greatest(users._loaded_at, campaigns._loaded_at) < timestamp '{watermark}' - interval 4 day
+            order by impressions.impression_id limit 1""").fetchall()[0]
+        funnel_before = con.execute("select * from fct_ad_funnel_daily").df()
+    raw_clicks = daily / "raw" / "ads" / "clicks"
+    template = pq.read_table(sorted(raw_clicks.glob("landed_2*.parquet"))[0])
+    row = template.to_pandas().head(1).copy()
+    row["click_id"], row["impression_id"], row["revenue_micros"] = "clk_9999999", impression_id, 250_000
+    row["clicked_at"] = pd.Timestamp(click_day) + pd.Timedelta(hours=12)
+    row["_loaded_at"] = pd.Timestamp(last_loaded) + pd.Timedelta(hours=2)
+    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
+                   raw_clicks / f"landed_{row['_loaded_at'].iloc[0].date()}_late_click.parquet")
+    build(daily)
+    with duckdb.connect(str(db), read_only=True) as new:
+        assert new.execute("select count(*) from stg_ads__clicks where click_id = 'clk_9999999'").fetchall() == [(1,)]
+        funnel_after = new.execute("select * from fct_ad_funnel_daily").df()
+    keys = ["activity_date", "placement", "country", "campaign_id"]
+    counts = ["ad_requests", "filled_requests", "impressions", "clicks", "conversions", "clicks_on_day",
+              "conversions_on_day", "click_revenue_usd", "impression_revenue_usd", "conversion_revenue_usd"]
+    merged = funnel_after[keys + counts].merge(funnel_before[keys + counts], on=keys, how="outer",
+                                               suffixes=("", "_before"), indicator=True)
+    assert (merged["_merge"] != "right_only").all()
+    for col in counts:
+        merged[col + "_change"] = merged[col] - merged[col + "_before"].fillna(0)
+    changed = merged[(merged[[c + "_change" for c in counts]].abs() > 1e-9).any(axis=1)]
+    the_impression = (placement, country, campaign_id)
+    assert sorted(changed["activity_date"].astype(str)) == [str(shown_day), str(click_day)]
+    assert all(tuple(r) == the_impression for r in changed[["placement", "country", "campaign_id"]].values)
+    on_shown_day = changed[changed["activity_date"].astype(str) == str(shown_day)].iloc[0]
+    on_click_day = changed[changed["activity_date"].astype(str) == str(click_day)].iloc[0]
+    assert {c: on_shown_day[c + "_change"] for c in counts if on_shown_day[c + "_change"]} == {"clicks": 1}
+    assert {c: round(on_click_day[c + "_change"], 9) for c in counts if on_click_day[c + "_change"]} == \
+        {"clicks_on_day": 1, "click_revenue_usd": 0.25}

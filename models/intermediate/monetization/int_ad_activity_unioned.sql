@@ -5,8 +5,9 @@
 -- so every ratio downstream is a ratio of these sums.
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
--- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- on the days of the stg_ads__ad_requests rows inside its lookback window.
+-- _loaded_at is the row's own ad event's (the watermark of the daily ad
+-- tables); a daily run (data_tests_scope: recent) tests the rows on the days
+-- of the stg_ads__ad_requests rows inside its lookback window.
 {{ config(meta={'recent_rows_column': 'activity_date',
                 'recent_rows_landed_in': {'model': 'stg_ads__ad_requests', 'time_column': 'requested_at'}}) }}
 with
@@ -67,7 +68,8 @@ request_rows as (
         cast(0 as {{ dbt.type_bigint() }}) as impression_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as click_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as conversion_revenue_micros,
-        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros
+        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros,
+        requests._loaded_at
     from requests
     left join users
         on requests.user_id = users.user_id
@@ -99,7 +101,8 @@ impression_rows as (
         impression_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as click_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as conversion_revenue_micros,
-        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros
+        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros,
+        _loaded_at
     from impressions
 
 ),
@@ -127,7 +130,8 @@ click_rows as (
         cast(0 as {{ dbt.type_bigint() }}) as impression_revenue_micros,
         clicks.revenue_micros as click_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as conversion_revenue_micros,
-        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros
+        cast(0 as {{ dbt.type_bigint() }}) as conversion_value_micros,
+        clicks._loaded_at
     from clicks
     inner join impressions
         on clicks.impression_id = impressions.impression_id
@@ -157,7 +161,8 @@ conversion_rows as (
         cast(0 as {{ dbt.type_bigint() }}) as impression_revenue_micros,
         cast(0 as {{ dbt.type_bigint() }}) as click_revenue_micros,
         conversions.revenue_micros as conversion_revenue_micros,
-        conversions.value_micros as conversion_value_micros
+        conversions.value_micros as conversion_value_micros,
+        conversions._loaded_at
     from conversions
     inner join impressions
         on conversions.impression_id = impressions.impression_id

@@ -1,8 +1,9 @@
 -- One row per staged ad impression, with the viewer's country and platform,
 -- the campaign's advertiser and bid type, and the clicks and conversions that
 -- followed it (counted on the impression, whatever day they happened).
--- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- on the days of the stg_ads__impressions rows inside its lookback window.
+-- _loaded_at is the impression's (the watermark of the daily ad tables); a
+-- daily run (data_tests_scope: recent) tests the rows on the days of the
+-- stg_ads__impressions rows inside its lookback window.
 {{ config(meta={'recent_rows_column': 'shown_date',
                 'recent_rows_landed_in': {'model': 'stg_ads__impressions', 'time_column': 'shown_at'}}) }}
 with
@@ -77,7 +78,8 @@ final as (
         impressions.revenue_micros as impression_revenue_micros,
         coalesce(clicks_per_impression.clicks, 0) as clicks,
         coalesce(conversions_per_impression.conversions, 0) as conversions,
-        coalesce(conversions_per_impression.click_through_conversions, 0) as click_through_conversions
+        coalesce(conversions_per_impression.click_through_conversions, 0) as click_through_conversions,
+        impressions._loaded_at
     from impressions
     inner join campaigns
         on impressions.campaign_id = campaigns.campaign_id

@@ -3,11 +3,22 @@
 -- day of the impression they followed (so ctr = clicks / impressions shown that
 -- day); revenue and conversion value are on their own event day. Every ratio is
 -- a ratio of the sums on the row, never an average of finer ratios.
+-- Incremental (docs/incremental.md): a run rebuilds the days that the ad rows
+-- landed inside the lookback window change (ad_activity_days_landed_in_window)
+-- and replaces those days.
+{{ config(**affected_days_config('activity_date')) }}
+-- the staged tables that macro reads on incremental runs:
+-- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
+-- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}, {{ ref('stg_ads__campaigns') }}
+
 with
 
 activity as (
 
     select * from {{ ref('int_ad_activity_unioned') }}
+    {%- if is_incremental() %}
+    where activity_date in ({{ ad_activity_days_landed_in_window() | indent(8) }})
+    {%- endif %}
 
 ),
 
@@ -30,7 +41,8 @@ summed as (
         cast(sum(impression_revenue_micros) as double) / 1000000 as impression_revenue_usd,
         cast(sum(click_revenue_micros) as double) / 1000000 as click_revenue_usd,
         cast(sum(conversion_revenue_micros) as double) / 1000000 as conversion_revenue_usd,
-        cast(sum(conversion_value_micros) as double) / 1000000 as conversion_value_usd
+        cast(sum(conversion_value_micros) as double) / 1000000 as conversion_value_usd,
+        max(_loaded_at) as max_loaded_at
     from activity
     group by
         activity_date,
@@ -71,7 +83,8 @@ final as (
         / nullif(conversions_on_day, 0) as cpa_usd,
         conversion_value_usd,
         conversion_value_usd
-        / nullif(impression_revenue_usd + click_revenue_usd + conversion_revenue_usd, 0) as roas
+        / nullif(impression_revenue_usd + click_revenue_usd + conversion_revenue_usd, 0) as roas,
+        max_loaded_at
     from summed
 
 )

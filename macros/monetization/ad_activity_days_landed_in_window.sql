@@ -1,0 +1,66 @@
+{#-
+    Subquery: the UTC days of int_ad_activity_unioned that an incremental run
+    of a daily ad aggregate rebuilds (docs/incremental.md). A row that landed
+    inside the lookback window (counted back from max(max_loaded_at) of
+    {{ this }}) changes its own day and the days of the rows that read it:
+    - an ad request, its requested day;
+    - an impression, its shown day and the day of the request it filled (a
+      filled request takes the impression's campaign);
+    - a click or conversion, its own day and the shown day of its impression
+      (clicks and conversions are counted on the impression too);
+    - a user or campaign row (staged after rows that name it), every day of
+      that user's or campaign's ad rows.
+    Each staged table is filtered on its own _loaded_at, so a nightly run
+    reads the window's rows and not every ad event.
+-#}
+{% macro ad_activity_days_landed_in_window() -%}
+    {%- set loaded_after = incremental_lookback_start('max_loaded_at') -%}
+    select cast(requested_at as date) as activity_date
+    from {{ ref('stg_ads__ad_requests') }}
+    where _loaded_at > {{ loaded_after }}
+
+    union
+
+    select cast(landed.shown_at as date) as activity_date
+    from {{ ref('stg_ads__impressions') }} as landed
+    where landed._loaded_at > {{ loaded_after }}
+
+    union
+
+    select cast(requests.requested_at as date) as activity_date
+    from {{ ref('stg_ads__impressions') }} as landed
+    inner join {{ ref('stg_ads__ad_requests') }} as requests
+        on landed.request_id = requests.request_id
+    where landed._loaded_at > {{ loaded_after }}
+
+    {%- for follow_up, time_column in [('stg_ads__clicks', 'clicked_at'), ('stg_ads__conversions', 'converted_at')] %}
+
+    union
+
+    select cast(landed.{{ time_column }} as date) as activity_date
+    from {{ ref(follow_up) }} as landed
+    where landed._loaded_at > {{ loaded_after }}
+
+    union
+
+    select cast(impressions.shown_at as date) as activity_date
+    from {{ ref(follow_up) }} as landed
+    inner join {{ ref('stg_ads__impressions') }} as impressions
+        on landed.impression_id = impressions.impression_id
+    where landed._loaded_at > {{ loaded_after }}
+    {%- endfor %}
+
+    union
+
+    select activity.activity_date
+    from {{ ref('int_ad_activity_unioned') }} as activity
+    where
+        activity.user_id in (
+            select user_id from {{ ref('stg_app__users') }}
+            where _loaded_at > {{ loaded_after }}
+        )
+        or activity.campaign_id in (
+            select campaign_id from {{ ref('stg_ads__campaigns') }}
+            where _loaded_at > {{ loaded_after }}
+        )
+{%- endmacro %}
