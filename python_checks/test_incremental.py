@@ -337,3 +337,35 @@ def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_p
     assert {c: on_shown_day[c + "_change"] for c in counts if on_shown_day[c + "_change"]} == {"clicks": 1}
     assert {c: round(on_click_day[c + "_change"], 9) for c in counts if on_click_day[c + "_change"]} == \
         {"clicks_on_day": 1, "click_revenue_usd": 0.25}
+
+
+def test_a_late_file_of_one_table_keeps_raw_equal_to_staged_plus_rejected(daily_cycle):
+    """A rejected-rows table holds several raw tables whose rows land at
+    different times (here campaigns land days after the last conversions).
+    A late conversions file, newer than every staged conversion but older
+    than the lookback window of the newest rejected campaign, is classified:
+    its malformed row is quarantined, not lost between staging and rejection."""
+    daily, _ = daily_cycle
+    db = daily / SANDBOX_DUCKDB
+    with duckdb.connect(str(db), read_only=True) as con:
+        newest_conversion = con.execute("select max(_loaded_at) from stg_ads__conversions").fetchall()[0][0]
+        newest_rejected = con.execute("select max(_loaded_at) from stg_ads__rejected_rows").fetchall()[0][0]
+    landed_at = pd.Timestamp(newest_conversion) + pd.Timedelta(hours=1)
+    # the case one window for the whole rejected-rows table missed
+    assert landed_at < pd.Timestamp(newest_rejected) - pd.Timedelta(days=3)
+    raw_conversions = daily / "raw" / "ads" / "conversions"
+    template = pq.read_table(sorted(raw_conversions.glob("landed_2*.parquet"))[0])
+    row = template.to_pandas().head(1).copy()
+    row["conversion_id"], row["_loaded_at"] = "not-a-conversion-id", landed_at
+    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
+                   raw_conversions / f"landed_{landed_at.date()}_delayed.parquet")
+    build(daily)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select rejection_reason from stg_ads__rejected_rows "
+                           "where row_key = 'not-a-conversion-id'").fetchall() == [("malformed_id:conversion_id",)]
+        raw, staged, rejected = con.execute(f"""
+            select
+                (select count(*) from read_parquet('{raw_conversions}/*.parquet')),
+                (select count(*) from stg_ads__conversions),
+                (select count(*) from stg_ads__rejected_rows where source_table = 'conversions')""").fetchall()[0]
+    assert raw == staged + rejected

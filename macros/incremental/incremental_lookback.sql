@@ -9,11 +9,18 @@
 
 {#- SQL expression: the earliest _loaded_at (or other column) a run of
     {{ this }} reprocesses; 1900-01-01 when the target is empty. On Spark
-    dateadd by days yields a date (midnight), a slightly longer window. -#}
-{% macro incremental_lookback_start(column='_loaded_at', relation=none) -%}
+    dateadd by days yields a date (midnight), a slightly longer window.
+    source_table: a rejected-rows table keeps one window per raw table,
+    counted back from that table's newest rejected row (one window for the
+    whole table missed a late file of a table whose rows land earlier than
+    another's, whose rows then were neither staged nor rejected). -#}
+{% macro incremental_lookback_start(column='_loaded_at', relation=none, source_table=none) -%}
+    {%- set newest -%}
+        (select max({{ column }}) from {{ relation or this }}
+         {%- if source_table %} where source_table = '{{ source_table }}'{% endif %})
+    {%- endset -%}
     coalesce(
-        cast({{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3),
-                            '(select max(' ~ column ~ ') from ' ~ (relation or this) ~ ')') }} as {{ dbt.type_timestamp() }}),
+        cast({{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3), newest) }} as {{ dbt.type_timestamp() }}),
         cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
     )
 {%- endmacro %}
@@ -21,9 +28,9 @@
 
 {#- Predicate on the raw rows a run reads: on an incremental run the rows
     that landed inside the lookback window; otherwise true. The loader always sets _loaded_at. -#}
-{% macro landed_in_lookback_window() -%}
+{% macro landed_in_lookback_window(source_table=none) -%}
     {%- if is_incremental() -%}
-        _loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+        _loaded_at > {{ incremental_lookback_start('_loaded_at', source_table=source_table) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -110,12 +117,22 @@
 
 
 {#- Custom incremental strategy (dbt picks get_incremental_<name>_sql):
-    replace every target row that landed inside the lookback window by the
-    run's rows. The window start is read from the target before the delete,
-    the same expression the model's SQL used. -#}
+    replace every target row that landed inside the lookback window of its
+    source_table by the run's rows. The window starts are read from the
+    target before the delete, the same expression the model's SQL used. -#}
 {% macro get_incremental_lookback_replace_sql(arg_dict) -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where _loaded_at > {{ incremental_lookback_start('_loaded_at', arg_dict['target_relation']) }};
+    {%- set target = arg_dict['target_relation'] -%}
+    delete from {{ target }}
+    using (
+        select
+            source_table,
+            {{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3), 'max(_loaded_at)') }} as window_start
+        from {{ target }}
+        group by source_table
+    ) as windows
+    where
+        {{ target }}.source_table = windows.source_table
+        and {{ target }}._loaded_at > windows.window_start;
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
 

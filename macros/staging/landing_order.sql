@@ -31,10 +31,11 @@
     materialized: found once (a group by over every landed key), read twice.
     only_repeated: just the rows of repeated keys (what the rejected-rows
     tables look for duplicates in); DuckDB then filters the scan by those keys.
+    source_table: the window of that raw table in a rejected-rows table.
 #}
-{% macro clean_rows_in_landing_order(relation, primary_key, only_repeated=false) -%}
+{% macro clean_rows_in_landing_order(relation, primary_key, only_repeated=false, source_table=none) -%}
     {%- set landed_rows -%}
-        (select * from {{ relation }} where {{ landed_in_lookback_window() }})
+        (select * from {{ relation }} where {{ landed_in_lookback_window(source_table) }})
     {%- endset -%}
     {%- set same_key -%}
         {%- for column in primary_key -%}

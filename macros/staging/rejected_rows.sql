@@ -6,8 +6,9 @@
     tables: list of [table, [primary key columns as named in the base model]]
     incremental: the system has incremental staging tables; its rejected rows
     are then incremental too (rejected_rows_config, docs/incremental.md): a
-    run classifies the raw rows that landed inside the lookback window again
-    and replaces those rows of the table.
+    run classifies the raw rows that landed inside the lookback window of
+    their table again (counted back from that table's newest rejected row)
+    and replaces those rows.
 #}
 {% macro rejected_rows(system, tables, incremental=false) %}
 {%- if incremental %}{{ config(**rejected_rows_config()) }}{% endif %}
@@ -23,14 +24,14 @@ with
     CTE: DuckDB materializes a CTE read more than once (every column of every
     raw row: it filled the disk at 100M events) -#}
 {%- set landed -%}
-    (select * from {{ base }} where {{ landed_in_lookback_window() }})
+    (select * from {{ base }} where {{ landed_in_lookback_window(table) }})
 {%- endset %}
 -- the clean copies of keys that landed more than once, numbered by landing
 -- order: only these keys can have duplicates, so the window sorts a handful
 -- of rows instead of every raw row with all its columns
 repeated_{{ table }} as (
 
-    {{ clean_rows_in_landing_order(base, key_columns, only_repeated=true) }}
+    {{ clean_rows_in_landing_order(base, key_columns, only_repeated=true, source_table=table) }}
 
 ),
 
@@ -80,12 +81,18 @@ unioned as (
 -- rows of the target that stay: numbering continues after them
 kept_rows as (
 
+    {% for table, _ in tables -%}
     select
         source_table,
         count(*) as kept_row_count
     from {{ this }}
-    where _loaded_at <= {{ incremental_lookback_start('_loaded_at') }}
+    where
+        source_table = '{{ table }}'
+        and _loaded_at <= {{ incremental_lookback_start('_loaded_at', source_table=table) }}
     group by source_table
+    {% if not loop.last %}union all
+    {% endif %}
+    {%- endfor %}
 
 ),
 

@@ -9,7 +9,7 @@
 {{ config(**affected_days_config('activity_date')) }}
 -- the staged tables that macro reads on incremental runs:
 -- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
--- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}, {{ ref('stg_ads__campaigns') }}
+-- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}
 
 with
 
