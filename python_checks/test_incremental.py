@@ -119,6 +119,20 @@ def differing_relations(a: Path, b: Path) -> list[str]:
                 ca.execute("detach snapshot")
 
 
+def land_one_row(table_dir: Path, suffix: str, values: dict, kind: str | None = None) -> None:
+    """Write a landing file into raw/<system>/<table>/ holding one copy of the
+    table's first landed row (of event_type `kind` if given) with `values`
+    set; named after the day of its _loaded_at, as the loader names files."""
+    template = pq.read_table(sorted(table_dir.glob("landed_2*.parquet"))[0])
+    rows = template.to_pandas()
+    row = (rows[rows["event_type"] == kind] if kind else rows).head(1).copy()
+    for column, value in values.items():
+        row[column] = value
+    landed_on = pd.Timestamp(row["_loaded_at"].iloc[0]).date()
+    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
+                   table_dir / f"landed_{landed_on}_{suffix}.parquet")
+
+
 def simulator_flags(data_dir: Path) -> dict:
     flags = json.loads((data_dir / "truth" / "run_summary.json").read_text())["flags"]
     return {k: v for k, v in flags.items() if k != "out"}
@@ -195,17 +209,10 @@ def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
         dau = con.execute("select metric_date, dau from metrics_engagement_daily where dimension_name = 'all'").df()
     # the late row: a copy of one of the user's raw app_open events, moved to
     # noon of the late day and landing an hour after the newest row
-    raw_events = daily / "raw" / "app" / "events"
-    template = pq.read_table(sorted(raw_events.glob("landed_2*.parquet"))[0])
-    rows = template.to_pandas()
-    row = rows[(rows["event_type"] == "app_open")].head(1).copy()
-    row["event_id"] = "evt_99999999"
-    row["user_id"], row["country"], row["platform"] = user, country, platform
-    row["event_at"] = pd.Timestamp(late_day) + pd.Timedelta(hours=12)
-    row["_loaded_at"] = pd.Timestamp(last_loaded) + pd.Timedelta(hours=1)
-    row["session_hint"] = None
-    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
-                   raw_events / f"landed_{row['_loaded_at'].iloc[0].date()}_late.parquet")
+    land_one_row(daily / "raw" / "app" / "events", "late", {
+        "event_id": "evt_99999999", "user_id": user, "country": country, "platform": platform,
+        "event_at": pd.Timestamp(late_day) + pd.Timedelta(hours=12),
+        "_loaded_at": pd.Timestamp(last_loaded) + pd.Timedelta(hours=1), "session_hint": None}, kind="app_open")
     build(daily)
     with duckdb.connect(str(db), read_only=True) as new, duckdb.connect(str(before), read_only=True) as old:
         assert new.execute("select count(*) from stg_app__events where event_id = 'evt_99999999'").fetchall() == [(1,)]
@@ -308,14 +315,10 @@ def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_p
                 and greatest(users._loaded_at, campaigns._loaded_at) < timestamp '{watermark}' - interval 4 day
             order by impressions.impression_id limit 1""").fetchall()[0]
         funnel_before = con.execute("select * from fct_ad_funnel_daily").df()
-    raw_clicks = daily / "raw" / "ads" / "clicks"
-    template = pq.read_table(sorted(raw_clicks.glob("landed_2*.parquet"))[0])
-    row = template.to_pandas().head(1).copy()
-    row["click_id"], row["impression_id"], row["revenue_micros"] = "clk_9999999", impression_id, 250_000
-    row["clicked_at"] = pd.Timestamp(click_day) + pd.Timedelta(hours=12)
-    row["_loaded_at"] = pd.Timestamp(last_loaded) + pd.Timedelta(hours=2)
-    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
-                   raw_clicks / f"landed_{row['_loaded_at'].iloc[0].date()}_late_click.parquet")
+    land_one_row(daily / "raw" / "ads" / "clicks", "late_click", {
+        "click_id": "clk_9999999", "impression_id": impression_id, "revenue_micros": 250_000,
+        "clicked_at": pd.Timestamp(click_day) + pd.Timedelta(hours=12),
+        "_loaded_at": pd.Timestamp(last_loaded) + pd.Timedelta(hours=2)})
     build(daily)
     with duckdb.connect(str(db), read_only=True) as new:
         assert new.execute("select count(*) from stg_ads__clicks where click_id = 'clk_9999999'").fetchall() == [(1,)]
@@ -354,11 +357,7 @@ def test_a_late_file_of_one_table_keeps_raw_equal_to_staged_plus_rejected(daily_
     # the case one window for the whole rejected-rows table missed
     assert landed_at < pd.Timestamp(newest_rejected) - pd.Timedelta(days=3)
     raw_conversions = daily / "raw" / "ads" / "conversions"
-    template = pq.read_table(sorted(raw_conversions.glob("landed_2*.parquet"))[0])
-    row = template.to_pandas().head(1).copy()
-    row["conversion_id"], row["_loaded_at"] = "not-a-conversion-id", landed_at
-    pq.write_table(pa.Table.from_pandas(row, schema=template.schema, preserve_index=False),
-                   raw_conversions / f"landed_{landed_at.date()}_delayed.parquet")
+    land_one_row(raw_conversions, "delayed", {"conversion_id": "not-a-conversion-id", "_loaded_at": landed_at})
     build(daily)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select rejection_reason from stg_ads__rejected_rows "

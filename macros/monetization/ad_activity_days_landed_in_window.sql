@@ -12,6 +12,7 @@
       whose country they then lack), every day of that user's ad rows.
     A campaign needs no clause: an impression waits in quarantine for its
     campaign and is staged with its own _loaded_at inside the window.
+    A row's own day is event_days_landed_in_window(), as for the app events.
     Every branch reads staged tables filtered on their own _loaded_at or on
     the window's users, not the view of every ad event (at 10M events the
     view filtered on user_id cost more than the rebuilt days saved).
@@ -21,15 +22,11 @@
     {%- set users_landed -%}
         select user_id from {{ ref('stg_app__users') }} where _loaded_at > {{ loaded_after }}
     {%- endset -%}
-    select cast(requested_at as date) as activity_date
-    from {{ ref('stg_ads__ad_requests') }}
-    where _loaded_at > {{ loaded_after }}
+    {{ event_days_landed_in_window(ref('stg_ads__ad_requests'), 'requested_at') }}
 
     union
 
-    select cast(landed.shown_at as date) as activity_date
-    from {{ ref('stg_ads__impressions') }} as landed
-    where landed._loaded_at > {{ loaded_after }}
+    {{ event_days_landed_in_window(ref('stg_ads__impressions'), 'shown_at') }}
 
     union
 
@@ -43,9 +40,7 @@
 
     union
 
-    select cast(landed.{{ time_column }} as date) as activity_date
-    from {{ ref(follow_up) }} as landed
-    where landed._loaded_at > {{ loaded_after }}
+    {{ event_days_landed_in_window(ref(follow_up), time_column) }}
 
     union
 
