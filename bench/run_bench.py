@@ -222,6 +222,8 @@ def machine() -> dict:
         except importlib.metadata.PackageNotFoundError:
             versions[pkg] = None
     return {"cpus": os.cpu_count(), "cpu_model": cpu.group(1).strip() if cpu else platform.processor(),
+            # one boot of one machine: sessions on the same processor model have differed by 1.45x
+            "boot_id": read("/proc/sys/kernel/random/boot_id").strip() or None,
             "ram_gib": round(int(mem.group(1)) / 1024 ** 2, 1) if mem else None,
             "os": platform.platform(), "python": platform.python_version(), "versions": versions,
             "duckdb_settings": {"threads": os.environ.get("SV_DUCKDB_THREADS", "2"),
@@ -230,8 +232,10 @@ def machine() -> dict:
 
 
 def step_machine(m: dict) -> dict:
-    """What a step's timing depends on besides the project: the processor and dbt's threads."""
-    return {"cpu_model": m["cpu_model"], "cpus": m["cpus"], "dbt_threads": m["duckdb_settings"]["dbt_threads"]}
+    """What a step's timing depends on besides the project: the processor, the boot it ran in
+    and dbt's threads."""
+    return {"cpu_model": m["cpu_model"], "cpus": m["cpus"], "boot_id": m.get("boot_id"),
+            "dbt_threads": m["duckdb_settings"]["dbt_threads"]}
 
 
 def short_cpu(model: str) -> str:
@@ -245,6 +249,23 @@ def same_machine(*runs: dict) -> bool:
     was recorded count as unknown, so they never compare with a recorded one)."""
     models = {(r.get("machine") or {}).get("cpu_model") for r in runs}
     return len(models) == 1 and None not in models
+
+
+def not_comparable(a: dict, b: dict) -> str | None:
+    """Why the time of step a divided by that of step b measures nothing, or None.
+    Beyond one processor model, a ratio of one build to another needs one project
+    tree and one boot of the machine (a session): the same Xeon model has run 1.45x
+    faster in one session than in another. Steps recorded before the boot was are
+    compared by processor model only."""
+    if not same_machine(a, b):
+        return "two machines"
+    tree_a, tree_b = a.get("tree"), b.get("tree")
+    if not tree_a or tree_a != tree_b or "+local" in tree_a:
+        return f"two trees, {tree_a or 'not recorded'} and {tree_b or 'not recorded'}"
+    boot_a, boot_b = (s["machine"].get("boot_id") for s in (a, b))
+    if boot_a and boot_b and boot_a != boot_b:
+        return "two sessions (boots) of the machine"
+    return None
 
 
 STEPS = ("simulate", "handwritten", "lineage", "full", "incremental")
@@ -458,7 +479,9 @@ def report() -> str:
         hand, lin, full, inc = (step(r, n) for n in ("handwritten", "dbt_lineage", "dbt_full", "dbt_incremental_day"))
         eq = r.get("handwritten_equals_dbt")
         equal = "–" if not eq else "{} ({:,} rows)".format("yes" if eq["equal"] else "NO", eq["rows"])
-        share = "n/a" if not (inc and full) else ratio(inc, full, "{:.0%}")
+        why_not = not_comparable(inc, full) if inc and full else None
+        share = ("n/a" if not (inc and full) else f"not comparable ({why_not})" if why_not
+                 else f"{inc['seconds'] / full['seconds']:.0%}")
         ran_on = sorted({f"{short_cpu(s['machine']['cpu_model'])} ({s['machine']['dbt_threads']})"
                          for s in (hand, lin, full, inc) if s})
         lines.append(
@@ -481,22 +504,22 @@ def report() -> str:
     lin_ratio10 = (step(r10, "dbt_lineage")["seconds"] / step(r10, "handwritten")["seconds"]
                    if r10 and step(r10, "dbt_lineage") and step(r10, "handwritten")
                    and same_machine(step(r10, "dbt_lineage"), step(r10, "handwritten")) else None)
-    # a time ratio of two machines (or of two projects) measures nothing
-    inc_shares = [(r["size"], step(r, "dbt_incremental_day")["seconds"] / step(r, "dbt_full")["seconds"])
-                  for r in results if step(r, "dbt_incremental_day") and step(r, "dbt_full")
-                  and same_machine(step(r, "dbt_incremental_day"), step(r, "dbt_full"))]
+    # a time ratio of two machines, projects or sessions measures nothing
+    inc_pairs = [(r["size"], step(r, "dbt_incremental_day"), full(r)) for r in results]
+    inc_shares = [(size, inc["seconds"] / fb["seconds"]) for size, inc, fb in inc_pairs
+                  if inc and fb and not not_comparable(inc, fb)]
+    inc_refused = [f"{size}: not comparable ({not_comparable(inc, fb)})" for size, inc, fb in inc_pairs
+                   if inc and fb and not_comparable(inc, fb)]
     scaling = full100["seconds"] / full10["seconds"] if full100 and full10 else None
-    same_tree = bool(full100 and full10 and full100.get("tree") and full100.get("tree") == full10.get("tree")
-                     and "+local" not in full100["tree"])
-    if scaling is None or (same_tree and same_machine(full100, full10)):
+    why_not = not_comparable(full100, full10) if scaling is not None else None
+    if why_not is None:
         scaling_status = ok(scaling, TARGETS["scaling_100m_over_10m"])
-    elif not same_tree:
-        scaling_status = ("not comparable: the two builds ran on different trees "
-                          f"({full100.get('tree', 'not recorded')} and {full10.get('tree', 'not recorded')})")
-    else:
+    elif why_not == "two machines":
         scaling_status = ("not comparable: the two builds ran on different machines "
                           f"({short_cpu(full100['machine']['cpu_model'])} and "
                           f"{short_cpu(full10['machine']['cpu_model'])})")
+    else:
+        scaling_status = f"not comparable: the two builds ran on {why_not}"
     lines += [
         "| target | measured | status |",
         "|---|---|---|",
@@ -504,7 +527,7 @@ def report() -> str:
         f"| 100M peak RSS < 12 GiB (any step) | {fmt_mib(peak100)} | "
         f"{ok(None if peak100 is None else peak100 / 1024, TARGETS['peak_rss_100m_gib'])} |",
         f"| incremental day < 10% of the full build | "
-        f"{', '.join(f'{s}: {x:.0%}' for s, x in inc_shares) or 'n/a'} | "
+        f"{', '.join([f'{s}: {x:.0%}' for s, x in inc_shares] + inc_refused) or 'n/a'} | "
         f"{ok(max(x for _, x in inc_shares) if inc_shares else None, TARGETS['incremental_share'])} |",
         f"| dbt lineage / hand-written < 3 at 10M | {'–' if lin_ratio10 is None else f'{lin_ratio10:.2f}'} | "
         f"{ok(lin_ratio10, TARGETS['lineage_over_handwritten_10m'])} |",

@@ -5,7 +5,9 @@ Intel Xeon, whose dbt builds differ by almost 2x on the same data), and a
 size's results keep the steps of earlier runs that were not repeated. A ratio
 of two steps is only a measurement when both ran on the same processor, so
 bench/run_bench.py records each step's machine and the report refuses the
-ratios of two machines instead of printing a number.
+ratios of two machines instead of printing a number. The same processor model
+has also run 1.45x faster in one session than in another, so a ratio of two
+builds also needs one project tree and one boot of the machine.
 """
 from __future__ import annotations
 
@@ -29,10 +31,11 @@ def machine(cpu: str, threads: str = "2") -> dict:
             "duckdb_settings": {"threads": "2", "memory_limit": "8GB", "dbt_threads": threads}}
 
 
-def timed(seconds: float, cpu: str | None, tree: str = "abc1234", threads: str = "2") -> dict:
+def timed(seconds: float, cpu: str | None, tree: str = "abc1234", threads: str = "2",
+          boot: str | None = None) -> dict:
     s = {"seconds": seconds, "peak_rss_mib": 1000.0, "exit_code": 0, "tree": tree}
     if cpu:
-        s["machine"] = {"cpu_model": cpu, "cpus": 2, "dbt_threads": threads}
+        s["machine"] = {"cpu_model": cpu, "cpus": 2, "dbt_threads": threads, "boot_id": boot}
     return s
 
 
@@ -76,7 +79,7 @@ def test_ratios_of_two_machines_are_refused(bench, monkeypatch, tmp_path):
     row_10m = target_row(report, "10m")
     assert "not comparable (two machines)" in row_10m
     assert "AMD EPYC (2)" in row_10m and "Intel Xeon (2)" in row_10m
-    assert "| n/a | not measured |" in target_row(report, "incremental day")
+    assert "| 10m: not comparable (two machines) | not measured |" in target_row(report, "incremental day")
     assert "different machines (Intel Xeon and AMD EPYC)" in target_row(report, "full build time(100M)")
 
 
@@ -89,3 +92,27 @@ def test_steps_without_a_recorded_machine_take_their_sizes(bench, monkeypatch, t
     assert "| 3.32 | **missed** |" in target_row(report, "dbt lineage / hand-written")
     assert "10m: 64%" in target_row(report, "incremental day")
     assert "AMD EPYC (2)" in target_row(report, "10m")
+
+
+def test_an_incremental_day_of_another_tree_or_boot_is_refused(bench, monkeypatch, tmp_path):
+    def sizes(day: dict) -> list[dict]:
+        return [result("100m", 100_000_000, XEON, {"dbt_full": timed(1000.0, XEON, boot="b1"),
+                                                   "dbt_incremental_day": day})]
+
+    same = report_of(bench, monkeypatch, tmp_path, sizes(timed(90.0, XEON, boot="b1")))
+    assert "100m: 9%" in target_row(same, "incremental day") and "**met**" in target_row(same, "incremental day")
+
+    other_tree = report_of(bench, monkeypatch, tmp_path, sizes(timed(90.0, XEON, tree="def5678", boot="b1")))
+    assert "not comparable (two trees, def5678 and abc1234)" in target_row(other_tree, "100m")
+    assert "| not measured |" in target_row(other_tree, "incremental day")
+
+    other_boot = report_of(bench, monkeypatch, tmp_path, sizes(timed(90.0, XEON, boot="b2")))
+    assert "two sessions" in target_row(other_boot, "incremental day")
+    assert "| not measured |" in target_row(other_boot, "incremental day")
+
+
+def test_a_scaling_ratio_of_two_boots_is_refused(bench, monkeypatch, tmp_path):
+    results = xeon_sizes(timed(130.0, XEON, boot="b1"))
+    results[1]["steps"]["dbt_full"] = timed(1430.0, XEON, threads="1", boot="b2")
+    report = report_of(bench, monkeypatch, tmp_path, results)
+    assert "not comparable: the two builds ran on two sessions" in target_row(report, "full build time(100M)")

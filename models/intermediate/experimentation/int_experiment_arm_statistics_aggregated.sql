@@ -1,6 +1,7 @@
 -- Sufficient statistics per experiment x metric x segment x variance reduction x variant:
--- units, sums, means, sample variances and the numerator-denominator covariance, computed in
--- two passes (deviations from the arm mean) so they keep their digits. Platform experiments
+-- units, sums, means, sample variances and the numerator-denominator covariance, from the
+-- engines' variance aggregates (deviations from the running mean: they keep their digits,
+-- where sum(x * x) - n * mean^2 would not). Platform experiments
 -- (int_experiment_unit_metrics_computed) and imported ones (int_experiment_imports_validated)
 -- share the same path. CUPED rows adjust Y by theta * (X - mean X), theta = cov(Y, X) / var(X)
 -- pooled over all arms of the experiment x metric x segment; only mean metrics get them.
@@ -110,52 +111,12 @@ segmented as (
 
 ),
 
--- the arm means first, then every sum of squares and cross product as deviations from them
--- (two passes: the sums keep their digits). The pooled means and CUPED theta of a segment
--- follow from its arms' means and sums (the within-arm plus the between-arm part), so only
--- the CUPED pass reads the unit rows a third time. Grouping and joining back is cheaper
--- here than window functions over ~4 rows per unit with every column.
-
-arm_means as (
-
-    select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        variant,
-        count(*) as units,
-        sum(numerator) as sum_numerator,
-        sum(denominator) as sum_denominator,
-        count(covariate) as covariate_units,
-        sum(covariate) as sum_covariate,
-        avg(numerator) as mean_numerator,
-        avg(denominator) as mean_denominator,
-        avg(covariate) as mean_covariate
-    from segmented
-    group by experiment_id, metric_name, segment_name, segment_value, variant
-
-),
-
-with_arm_means as (
-
-    select
-        segmented.*,
-        arm_means.units,
-        arm_means.sum_numerator,
-        arm_means.sum_denominator,
-        arm_means.mean_numerator,
-        arm_means.mean_denominator,
-        arm_means.mean_covariate
-    from segmented
-    inner join arm_means
-        on segmented.experiment_id = arm_means.experiment_id
-            and segmented.metric_name = arm_means.metric_name
-            and segmented.segment_name = arm_means.segment_name
-            and segmented.segment_value = arm_means.segment_value
-            and segmented.variant = arm_means.variant
-
-),
+-- One pass over the unit rows gives each arm's counts, sums, means, sample variances and
+-- covariances: var_samp / covar_samp (and the _pop forms, times n, for the sums of squares
+-- and products about the arm means) are the engines' streaming updates of the deviations
+-- from the running mean, which keep their digits as two passes do. The pooled means and
+-- CUPED theta of a segment follow from its arms (the within-arm plus the between-arm part),
+-- so only the CUPED pass reads the unit rows a second time.
 
 arm_sums as (
 
@@ -169,18 +130,20 @@ arm_sums as (
         metric_kind,
         metric_role,
         data_source,
-        max(units) as units,
-        max(sum_numerator) as sum_numerator,
-        max(sum_denominator) as sum_denominator,
-        max(mean_numerator) as mean_numerator,
-        max(mean_denominator) as mean_denominator,
-        max(mean_covariate) as mean_covariate,
-        sum((numerator - mean_numerator) * (numerator - mean_numerator)) as squares_numerator,
-        sum((denominator - mean_denominator) * (denominator - mean_denominator)) as squares_denominator,
-        sum((numerator - mean_numerator) * (denominator - mean_denominator)) as products_numerator_denominator,
-        sum((covariate - mean_covariate) * (covariate - mean_covariate)) as squares_covariate,
-        sum((numerator - mean_numerator) * (covariate - mean_covariate)) as products_numerator_covariate
-    from with_arm_means
+        count(*) as units,
+        sum(numerator) as sum_numerator,
+        sum(denominator) as sum_denominator,
+        count(covariate) as covariate_units,
+        sum(covariate) as sum_covariate,
+        avg(numerator) as mean_numerator,
+        avg(denominator) as mean_denominator,
+        avg(covariate) as mean_covariate,
+        var_samp(numerator) as variance_numerator,
+        var_samp(denominator) as variance_denominator,
+        covar_samp(numerator, denominator) as covariance_numerator_denominator,
+        var_pop(covariate) * count(covariate) as squares_covariate,
+        covar_pop(numerator, covariate) * count(covariate) as products_numerator_covariate
+    from segmented
     group by
         experiment_id,
         metric_name,
@@ -203,7 +166,7 @@ segment_means as (
         segment_value,
         sum(sum_numerator) / sum(units) as pooled_mean_numerator,
         sum(sum_covariate) / nullif(sum(covariate_units), 0) as pooled_mean_covariate
-    from arm_means
+    from arm_sums
     group by experiment_id, metric_name, segment_name, segment_value
 
 ),
@@ -236,31 +199,26 @@ segment_thetas as (
 
 ),
 
--- CUPED values Y - theta (X - pooled mean X), mean metrics with a covariate only; their arm
--- mean is the arm's mean Y - theta (mean X - pooled mean X), so a deviation is
--- (Y - mean Y) - theta (X - mean X), summed squared row by row
-cuped_deviations as (
+-- CUPED values Y - theta (X - pooled mean X), mean metrics with a covariate only
+cuped_values as (
 
     select
-        with_arm_means.experiment_id,
-        with_arm_means.metric_name,
-        with_arm_means.segment_name,
-        with_arm_means.segment_value,
-        with_arm_means.variant,
+        segmented.experiment_id,
+        segmented.metric_name,
+        segmented.segment_name,
+        segmented.segment_value,
+        segmented.variant,
         segment_thetas.cuped_theta,
-        with_arm_means.numerator
-        - segment_thetas.cuped_theta * (with_arm_means.covariate - segment_thetas.pooled_mean_covariate)
-            as cuped_value,
-        (with_arm_means.numerator - with_arm_means.mean_numerator)
-        - segment_thetas.cuped_theta * (with_arm_means.covariate - with_arm_means.mean_covariate)
-            as cuped_deviation
-    from with_arm_means
+        segmented.numerator
+        - segment_thetas.cuped_theta * (segmented.covariate - segment_thetas.pooled_mean_covariate)
+            as cuped_value
+    from segmented
     inner join segment_thetas
-        on with_arm_means.experiment_id = segment_thetas.experiment_id
-            and with_arm_means.metric_name = segment_thetas.metric_name
-            and with_arm_means.segment_name = segment_thetas.segment_name
-            and with_arm_means.segment_value = segment_thetas.segment_value
-    where with_arm_means.metric_kind <> 'ratio' and segment_thetas.pooled_mean_covariate is not null
+        on segmented.experiment_id = segment_thetas.experiment_id
+            and segmented.metric_name = segment_thetas.metric_name
+            and segmented.segment_name = segment_thetas.segment_name
+            and segmented.segment_value = segment_thetas.segment_value
+    where segmented.metric_kind <> 'ratio' and segment_thetas.pooled_mean_covariate is not null
 
 ),
 
@@ -275,8 +233,8 @@ cuped_sums as (
         max(cuped_theta) as cuped_theta,
         sum(cuped_value) as sum_value,
         avg(cuped_value) as mean_value,
-        sum(cuped_deviation * cuped_deviation) as squares_value
-    from cuped_deviations
+        var_samp(cuped_value) as variance_value
+    from cuped_values
     group by experiment_id, metric_name, segment_name, segment_value, variant
 
 ),
@@ -299,9 +257,9 @@ final as (
         cast(sum_denominator as double) as sum_denominator,
         cast(mean_numerator as double) as mean_value,
         cast(mean_denominator as double) as mean_denominator,
-        cast(squares_numerator / nullif(units - 1, 0) as double) as variance_value,
-        cast(squares_denominator / nullif(units - 1, 0) as double) as variance_denominator,
-        cast(products_numerator_denominator / nullif(units - 1, 0) as double) as covariance_value_denominator,
+        cast(variance_numerator as double) as variance_value,
+        cast(variance_denominator as double) as variance_denominator,
+        cast(covariance_numerator_denominator as double) as covariance_value_denominator,
         cast(null as double) as cuped_theta
     from arm_sums
     union all
@@ -322,7 +280,7 @@ final as (
         cast(arm_sums.units as double) as sum_denominator,
         cast(cuped_sums.mean_value as double) as mean_value,
         1.0e0 as mean_denominator,
-        cast(cuped_sums.squares_value / nullif(arm_sums.units - 1, 0) as double) as variance_value,
+        cast(cuped_sums.variance_value as double) as variance_value,
         cast(0.0e0 / nullif(arm_sums.units - 1, 0) as double) as variance_denominator,
         cast(0.0e0 / nullif(arm_sums.units - 1, 0) as double) as covariance_value_denominator,
         cast(cuped_sums.cuped_theta as double) as cuped_theta

@@ -217,10 +217,21 @@ views_received_counted as (
 
 ),
 
+-- the same per creator and day: int_creator_days_aggregated has them (incremental)
+creator_days as (
+
+    select
+        user_id as activity_key,
+        activity_date,
+        video_views as views_received
+    from {{ ref('int_creator_days_aggregated') }}
+
+),
+
 creator_activity as (
 
     {{ unit_interval_sums('creator_units', 'views_received_counted', 'creator_id', 'event_at',
-                          ['views_received']) | indent(4) }}
+                          ['views_received'], activity_days='creator_days') | indent(4) }}
 
 ),
 

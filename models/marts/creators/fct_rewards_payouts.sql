@@ -11,9 +11,11 @@ payouts as (
 
 ),
 
-qualified as (
+-- qualified views per creator and day (int_qualified_views_deduplicated
+-- counted by day, incremental)
+received as (
 
-    select * from {{ ref('int_qualified_views_deduplicated') }}
+    select * from {{ ref('int_creator_days_aggregated') }}
 
 ),
 
@@ -21,13 +23,13 @@ warehouse_counts as (
 
     select
         payouts.payout_id,
-        cast(count(qualified.viewer_id) as {{ dbt.type_bigint() }}) as warehouse_qualified_views
+        cast(coalesce(sum(received.qualified_views), 0) as {{ dbt.type_bigint() }}) as warehouse_qualified_views
     from payouts
-    left join qualified
+    left join received
         on
-            payouts.creator_id = qualified.creator_id
-            and payouts.period_start <= qualified.view_date
-            and payouts.period_end >= qualified.view_date
+            payouts.creator_id = received.user_id
+            and payouts.period_start <= received.activity_date
+            and payouts.period_end >= received.activity_date
     group by payouts.payout_id
 
 ),
