@@ -255,12 +255,13 @@ def not_comparable(a: dict, b: dict) -> str | None:
     """Why the time of step a divided by that of step b measures nothing, or None.
     Beyond one processor model, a ratio of one build to another needs one project
     tree and one boot of the machine (a session): the same Xeon model has run 1.45x
-    faster in one session than in another. Steps recorded before the boot was are
-    compared by processor model only."""
+    faster in one session than in another. Steps recorded before the tree or the
+    boot was are compared by what both recorded."""
     if not same_machine(a, b):
         return "two machines"
     tree_a, tree_b = a.get("tree"), b.get("tree")
-    if not tree_a or tree_a != tree_b or "+local" in tree_a:
+    # steps from before trees were recorded (neither has one) compare as they did then
+    if (tree_a or tree_b) and (tree_a != tree_b or "+local" in tree_a):
         return f"two trees, {tree_a or 'not recorded'} and {tree_b or 'not recorded'}"
     boot_a, boot_b = (s["machine"].get("boot_id") for s in (a, b))
     if boot_a and boot_b and boot_a != boot_b:

@@ -106,6 +106,12 @@ def test_an_incremental_day_of_another_tree_or_boot_is_refused(bench, monkeypatc
     assert "not comparable (two trees, def5678 and abc1234)" in target_row(other_tree, "100m")
     assert "| not measured |" in target_row(other_tree, "incremental day")
 
+    # steps written before trees were recorded compare as they did then
+    legacy = sizes(timed(90.0, XEON, boot="b1"))
+    for name in ("dbt_full", "dbt_incremental_day"):
+        del legacy[0]["steps"][name]["tree"]
+    assert "100m: 9%" in target_row(report_of(bench, monkeypatch, tmp_path, legacy), "incremental day")
+
     other_boot = report_of(bench, monkeypatch, tmp_path, sizes(timed(90.0, XEON, boot="b2")))
     assert "two sessions" in target_row(other_boot, "incremental day")
     assert "| not measured |" in target_row(other_boot, "incremental day")
