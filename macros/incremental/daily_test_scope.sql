@@ -27,10 +27,8 @@
         {%- set landed_in = recent_rows_landed_in() -%}
         {%- set recent -%}
             {%- if landed_in -%}
-                {{ window_column }} in (
-                    {{ event_days_landed_in_window(landed_in.relation, landed_in.time_column,
-                                                   window_of=landed_in.relation) }}
-                )
+                {{ in_event_days_landed_in_window(window_column, landed_in.relation, landed_in.time_column,
+                                                  window_of=landed_in.relation) }}
             {%- else -%}
                 {{ window_column }} > {{ incremental_lookback_start(window_column, relation) }}
             {%- endif -%}

@@ -7,6 +7,14 @@
     target are not inserted twice, so re-running a day changes nothing.
 -#}
 
+{#- True when a window's start or days can be read now and written into the
+    SQL as constants: dbt is executing (not parsing), and not a unit test,
+    whose `this` and inputs are CTEs of the test's own query. -#}
+{% macro evaluated_once() -%}
+    {{ return(execute and not (model is defined and model.resource_type == 'unit_test')) }}
+{%- endmacro %}
+
+
 {#- SQL expression: the earliest _loaded_at (or other column) a run of
     {{ this }} reprocesses; 1900-01-01 when the target is empty. On Spark
     dateadd by days yields a date (midnight), a slightly longer window.
@@ -19,10 +27,22 @@
         (select max({{ column }}) from {{ relation or this }}
          {%- if source_table %} where source_table = '{{ source_table }}'{% endif %})
     {%- endset -%}
-    coalesce(
-        cast({{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3), newest) }} as {{ dbt.type_timestamp() }}),
-        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
-    )
+    {%- set start -%}
+        coalesce(
+            cast({{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3), newest) }} as {{ dbt.type_timestamp() }}),
+            cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+        )
+    {%- endset -%}
+    {%- if evaluated_once() -%}
+        {#- one constant for the run: the engines skip row groups (DuckDB's
+            min/max zonemaps, Parquet statistics) only on a comparison with a
+            constant, so a subquery here made every incremental run read
+            every staged and raw row -#}
+        {%- set value = run_query('select cast(' ~ start ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
+        cast('{{ value if value is string else value.strftime('%Y-%m-%d %H:%M:%S.%f') }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        {{ start }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -40,7 +60,7 @@
 {#- Subquery: the UTC days (of time_column) of the rows in `relation` that
     landed inside the lookback window before the newest max_loaded_at of
     {{ this }}. A daily model whose days depend on that day's events only
-    rebuilds these (`where <its day> in (...)`). window_of: count the window
+    rebuilds these (in_event_days_landed_in_window() below). window_of: count the window
     back from the newest _loaded_at of that relation instead (the daily
     tests of a view, macros/incremental/daily_test_scope.sql). -#}
 {% macro event_days_landed_in_window(relation, time_column='event_at', window_of=none) -%}
@@ -48,6 +68,36 @@
     from {{ relation }}
     where _loaded_at > {{ incremental_lookback_start('_loaded_at', window_of) if window_of
                           else incremental_lookback_start('max_loaded_at') }}
+{%- endmacro %}
+
+
+{#- Predicate: `day` (a date expression) is one of event_days_landed_in_window()'s
+    days, evaluated once into a list of constants when dbt executes. With
+    `from_column` (the time column `day` is the date of, in the relation the
+    predicate filters) it also says from_column >= the earliest of those days:
+    on a constant the scan skips the row groups of older events, where an `in
+    (subquery)` read every event (at 10M, a day's creator rows 0.28-0.43 s ->
+    0.04 s). No day landed: false. -#}
+{% macro in_event_days_landed_in_window(day, relation, time_column='event_at', window_of=none,
+                                        from_column=none) -%}
+    {%- set days_query = event_days_landed_in_window(relation, time_column, window_of) -%}
+    {%- if not evaluated_once() -%}
+        {{ day }} in ({{ days_query }})
+    {%- else -%}
+        {%- set days = [] -%}
+        {%- for value in run_query('select cast(days.d as ' ~ dbt.type_string() ~ ') from (' ~ days_query
+                                   ~ ') as days (d) where days.d is not null').columns[0].values() -%}
+            {%- do days.append(value[:10] if value is string else value.strftime('%Y-%m-%d')) -%}
+        {%- endfor -%}
+        {%- if days | length == 0 -%}
+            false
+        {%- else -%}
+            {%- set days = days | sort -%}
+            {%- if from_column -%}
+                {{ from_column }} >= cast('{{ days[0] }} 00:00:00' as {{ dbt.type_timestamp() }}) and {% endif -%}
+            {{ day }} in ({% for d in days %}cast('{{ d }}' as date){{ ', ' if not loop.last }}{% endfor %})
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -16,7 +16,7 @@ events as (
 
     select * from {{ ref('int_app_events_sessionized') }}
     {% if is_incremental() %}
-        where event_date in ({{ event_days_landed_in_window(ref('int_app_events_sessionized')) }})
+        where {{ in_event_days_landed_in_window('event_date', ref('int_app_events_sessionized')) }}
     {% endif %}
 
 ),

@@ -21,7 +21,7 @@ events as (
 
     select * from {{ ref('stg_app__events') }}
     {% if is_incremental() %}
-        where cast(event_at as date) in ({{ event_days_landed_in_window(ref('stg_app__events')) }})
+        where {{ in_event_days_landed_in_window('cast(event_at as date)', ref('stg_app__events'), from_column='event_at') }}
     {% endif %}
 
 ),
