@@ -58,29 +58,54 @@ events as (
 
 ),
 
-aggregated as (
+-- two steps: the strings (hint, country, platform) are group keys over the
+-- events and max() only over these few rows per session; max() of strings
+-- over every event spilled at 100M events (47.8 s against 56.0 s)
+session_slices as (
 
     select
         session_id,
         user_id,
+        session_hint,
+        country,
+        platform,
         min(event_at) as started_at,
         max(event_at) as ended_at,
-        max(session_hint) as session_hint,
-        max(country) as country,
-        max(platform) as platform,
-        cast(count(*) as {{ dbt.type_bigint() }}) as event_count,
-        cast(sum(case when event_type = 'video_view' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as video_view_count,
-        cast(sum(case when is_completed_view then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as completed_view_count,
-        cast(
-            coalesce(sum(case when event_type = 'video_view' then watch_seconds end), 0) as double
-        ) as watch_seconds,
+        count(*) as event_count,
+        sum(case when event_type = 'video_view' then 1 else 0 end) as video_view_count,
+        sum(case when is_completed_view then 1 else 0 end) as completed_view_count,
+        sum(case when event_type = 'video_view' then watch_seconds end) as watch_seconds,
         max(_loaded_at) as max_loaded_at,
         -- a session whose first event is before the rebuilt days has only
         -- part of its events here: it is kept as it was
         max(case when is_session_start then 1 else 0 end) as has_first_event
     from events
+    group by
+        session_id,
+        user_id,
+        session_hint,
+        country,
+        platform
+
+),
+
+aggregated as (
+
+    select
+        session_id,
+        user_id,
+        min(started_at) as started_at,
+        max(ended_at) as ended_at,
+        max(session_hint) as session_hint,
+        max(country) as country,
+        max(platform) as platform,
+        cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
+        cast(sum(video_view_count) as {{ dbt.type_bigint() }}) as video_view_count,
+        cast(sum(completed_view_count) as {{ dbt.type_bigint() }}) as completed_view_count,
+        cast(coalesce(sum(watch_seconds), 0) as double) as watch_seconds,
+        max(max_loaded_at) as max_loaded_at,
+        max(has_first_event) as has_first_event
+    from session_slices
     group by
         session_id,
         user_id

@@ -38,7 +38,8 @@ typed as (
 
 advertiser_id_parents as (
 
-    select advertiser_id as parent_advertiser_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct advertiser_id as parent_advertiser_id
     from {{ ref('stg_ads__advertisers') }}
 
 ),

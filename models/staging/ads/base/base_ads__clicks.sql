@@ -33,7 +33,8 @@ typed as (
 
 impression_id_parents as (
 
-    select impression_id as parent_impression_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct impression_id as parent_impression_id
     from {{ ref('stg_ads__impressions') }}
 
 ),

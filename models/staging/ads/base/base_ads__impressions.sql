@@ -38,14 +38,16 @@ typed as (
 
 request_id_parents as (
 
-    select request_id as parent_request_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct request_id as parent_request_id
     from {{ ref('stg_ads__ad_requests') }}
 
 ),
 
 campaign_id_parents as (
 
-    select campaign_id as parent_campaign_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct campaign_id as parent_campaign_id
     from {{ ref('stg_ads__campaigns') }}
 
 ),

@@ -36,7 +36,8 @@ typed as (
 
 creator_id_parents as (
 
-    select user_id as parent_creator_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct user_id as parent_creator_id
     from {{ ref('stg_app__users') }}
 
 ),

@@ -35,7 +35,8 @@ typed as (
 
 creator_id_parents as (
 
-    select creator_id as parent_creator_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct creator_id as parent_creator_id
     from {{ ref('stg_creators__creators') }}
 
 ),

@@ -35,7 +35,8 @@ typed as (
 
 experiment_id_parents as (
 
-    select experiment_id as parent_experiment_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct experiment_id as parent_experiment_id
     from {{ ref('stg_experimentation__experiments') }}
 
 ),

@@ -38,7 +38,8 @@ typed as (
 
 labeler_id_parents as (
 
-    select labeler_id as parent_labeler_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct labeler_id as parent_labeler_id
     from {{ ref('stg_labeling__labelers') }}
 
 ),

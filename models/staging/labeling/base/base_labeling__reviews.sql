@@ -35,7 +35,8 @@ typed as (
 
 submission_id_parents as (
 
-    select submission_id as parent_submission_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct submission_id as parent_submission_id
     from {{ ref('stg_labeling__submissions') }}
 
 ),

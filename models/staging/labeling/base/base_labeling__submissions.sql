@@ -37,14 +37,16 @@ typed as (
 
 task_id_parents as (
 
-    select task_id as parent_task_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct task_id as parent_task_id
     from {{ ref('stg_labeling__tasks') }}
 
 ),
 
 labeler_id_parents as (
 
-    select labeler_id as parent_labeler_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct labeler_id as parent_labeler_id
     from {{ ref('stg_labeling__labelers') }}
 
 ),

@@ -36,7 +36,8 @@ typed as (
 
 project_id_parents as (
 
-    select project_id as parent_project_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct project_id as parent_project_id
     from {{ ref('stg_labeling__projects') }}
 
 ),

@@ -35,7 +35,8 @@ typed as (
 
 decision_id_parents as (
 
-    select decision_id as parent_decision_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct decision_id as parent_decision_id
     from {{ ref('stg_trust_safety__moderation_decisions') }}
 
 ),

@@ -40,7 +40,8 @@ typed as (
 
 video_id_parents as (
 
-    select video_id as parent_video_id
+    -- distinct: a key known unique lets DuckDB drop the join where the reason is unused
+    select distinct video_id as parent_video_id
     from {{ ref('stg_app__videos') }}
 
 ),
