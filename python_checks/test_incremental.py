@@ -247,33 +247,35 @@ def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_di
     root = new_sandbox("recent_scope")
     db = root / SANDBOX_DUCKDB
     shutil.copy(warehouse_path, db)
-    test_name = "unique_int_video_views_attributed_event_id"
+    test_name = "unique_combination_of_columns_int_ad_activity_unioned_activity_kind__activity_id"
     result = run_sandbox(root, ["compile", "--select", test_name, "--vars", "{data_tests_scope: recent}"],
                          sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    (compiled,) = (root / "target" / "compiled").rglob(f"{test_name}.sql")
+    # a long test name is shortened in its file name: the one file compiled
+    (compiled,) = (root / "target" / "compiled").rglob("*.sql")
     scoped_test = compiled.read_text()
     with duckdb.connect(str(db)) as con:
-        newest = con.execute("select max(view_date) from int_video_views_attributed").fetchall()[0][0]
+        newest = con.execute("select max(activity_date) from int_ad_activity_unioned "
+                             "where activity_kind = 'request'").fetchall()[0][0]
 
-        def copy_one_view_of(day) -> None:
+        def copy_one_request_of(day) -> None:
             con.execute(f"""
-                insert into stg_app__events
-                select * from stg_app__events
-                where event_id = (select min(event_id) from int_video_views_attributed
-                                  where view_date = date '{day}')""")
+                insert into stg_ads__ad_requests
+                select * from stg_ads__ad_requests
+                where request_id = (select min(activity_id) from int_ad_activity_unioned
+                                    where activity_kind = 'request' and activity_date = date '{day}')""")
 
         def failures() -> int:
             return con.execute(f"select count(*) from ({scoped_test})").fetchall()[0][0]
 
         def duplicated_ids() -> int:
-            return con.execute("select count(*) - count(distinct event_id) from int_video_views_attributed"
-                               ).fetchall()[0][0]
+            return con.execute("select count(*) - count(distinct activity_id) from int_ad_activity_unioned "
+                               "where activity_kind = 'request'").fetchall()[0][0]
 
         assert failures() == 0
-        copy_one_view_of(newest - dt.timedelta(days=10))
+        copy_one_request_of(newest - dt.timedelta(days=10))
         assert duplicated_ids() == 1 and failures() == 0  # old day: outside the daily scope
-        copy_one_view_of(newest - dt.timedelta(days=1))
+        copy_one_request_of(newest - dt.timedelta(days=1))
         assert duplicated_ids() == 2 and failures() == 1  # inside the lookback window
 
 
