@@ -12,11 +12,12 @@
 
 with
 
-events as (
+parts as (
 
-    select * from {{ ref('int_app_events_sessionized') }}
+    select * from {{ ref('int_app_session_parts_aggregated') }}
     {% if is_incremental() %}
-        where {{ in_event_days_landed_in_window('event_date', ref('int_app_events_sessionized')) }}
+        where {{ in_event_days_landed_in_window('event_date', ref('int_app_session_parts_aggregated'),
+                                                time_column='event_date', loaded_at_column='max_loaded_at') }}
     {% endif %}
 
 ),
@@ -27,7 +28,8 @@ users as (
 
 ),
 
--- one row per session x day x event country x event platform; every slice
+-- one row per session x day x event country x event platform (the parts
+-- without their hint); every slice
 -- below groups these, so no count(distinct) is needed
 session_parts as (
 
@@ -37,8 +39,8 @@ session_parts as (
         event_date as activity_date,
         coalesce(country, 'unknown') as event_country,
         coalesce(platform, 'unknown') as event_platform,
-        max(_loaded_at) as max_loaded_at
-    from events
+        max(max_loaded_at) as max_loaded_at
+    from parts
     group by
         user_id,
         session_id,

@@ -1,4 +1,6 @@
--- One row per valid app event with the session it belongs to.
+-- One row per session part: the valid app events of one session on one UTC
+-- day, country, platform and session_hint (the grain every session model
+-- groups from, so no model re-reads the 100M events).
 -- A new session starts at a user's first event, after 30 minutes (var
 -- session_timeout_minutes) or more without an event, or when the client's
 -- session_hint changes between two events that both carry one. Events
@@ -6,16 +8,15 @@
 -- A session is named after its first event (session_id = user_id, '-',
 -- event_id), so a late event only renames the sessions it touches.
 -- Incremental (docs/incremental.md): a run rebuilds every event day from the
--- earliest day of an event that landed inside the lookback window; the last
--- event before that day (if within the timeout) is carried in as an anchor
--- so that a session crossing midnight keeps its id.
+-- earliest day of an event that landed inside the lookback window; the
+-- user's last event before that day (if within the timeout) is carried in
+-- as an anchor so that a session crossing midnight keeps its id. The part
+-- holding a user's last event of a day names it (last_event_of_day_id).
 -- The two window passes sort only the columns sessionization needs; the
--- other columns join back by event_id (at 100M events, windows over the
--- wide rows spilled most of their input to disk). Only the columns the
--- session models read are written: writing is most of this model's time at
--- 100M events, and video_id with the watch milliseconds and video duration
--- (stg_app__events and stg_app__videos have them) cost 22 s of 221.
-{{ config(**affected_days_config('event_date', '_loaded_at')) }}
+-- other columns join back by event_id. Writing one row per event was most
+-- of this model's time at 100M events (220 of 432 CPU-s): parts are a
+-- fraction of the rows.
+{{ config(**affected_days_config('event_date')) }}
 
 with
 
@@ -24,7 +25,7 @@ first_rebuilt_day as (
 
     select min(cast(event_at as date)) as rebuilt_from
     from {{ ref('stg_app__events') }}
-    where _loaded_at > {{ incremental_lookback_start('_loaded_at') }}
+    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
 
 ),
 
@@ -33,21 +34,22 @@ first_rebuilt_day as (
 anchors as (
 
     select
-        previous.event_id,
+        previous.last_event_of_day_id as event_id,
         previous.user_id,
-        previous.event_at,
+        previous.last_event_at as event_at,
         previous.session_hint,
         previous.session_id,
         row_number() over (
             partition by previous.user_id
-            order by previous.event_at desc, previous.event_id desc
+            order by previous.last_event_at desc, previous.last_event_of_day_id desc
         ) as recency_rank
     from {{ this }} as previous
     cross join first_rebuilt_day
     where
-        previous.event_date < first_rebuilt_day.rebuilt_from
-        and previous.event_at >= {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes', 30),
-                                                'cast(first_rebuilt_day.rebuilt_from as ' ~ dbt.type_timestamp() ~ ')') }}
+        previous.last_event_of_day_id is not null
+        and previous.event_date < first_rebuilt_day.rebuilt_from
+        and previous.last_event_at >= {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes', 30),
+                                                     'cast(first_rebuilt_day.rebuilt_from as ' ~ dbt.type_timestamp() ~ ')') }}
 
 ),
 
@@ -98,11 +100,15 @@ videos as (
 
 ),
 
--- the previous event of the user, in one window pass
+-- the previous and next event of the user, in one window pass
 ordered as (
 
     select
         *,
+        lead(event_at) over (
+            partition by user_id
+            order by event_at asc nulls last, event_id asc nulls last
+        ) as next_event_at,
         lag(event_at) over (
             partition by user_id
             order by event_at asc nulls last, event_id asc nulls last
@@ -145,6 +151,8 @@ named as (
         event_id,
         is_anchor,
         is_session_start_flag,
+        -- the user's last event of its day (the next one is on a later day)
+        coalesce(cast(next_event_at as date) > cast(event_at as date), true) as is_last_event_of_day,
         {{ last_non_null(
             "case when is_anchor then anchor_session_id when is_session_start_flag = 1 then "
             ~ dbt.concat(["user_id", "'-'", "event_id"]) ~ " end"
@@ -160,27 +168,46 @@ named as (
 final as (
 
     select
-        events.event_id,
-        events.user_id,
         named.session_id,
-        named.is_session_start_flag = 1 as is_session_start,
-        events.event_type,
-        events.event_at,
+        events.user_id,
         cast(events.event_at as date) as event_date,
-        events.session_hint,
-        -- double on both engines (Spark types x / 1000.0 as a decimal)
-        cast(events.watch_seconds as double) as watch_seconds,
-        {{ is_completed_view('events.event_type', 'events.watch_milliseconds', 'videos.duration_seconds') }}
-            as is_completed_view,
         events.country,
         events.platform,
-        events._loaded_at
+        events.session_hint,
+        min(events.event_at) as first_event_at,
+        max(events.event_at) as last_event_at,
+        max(case when named.is_last_event_of_day then events.event_id end) as last_event_of_day_id,
+        max(named.is_session_start_flag) = 1 as contains_session_start,
+        cast(count(*) as {{ dbt.type_bigint() }}) as event_count,
+        cast(sum(case when events.event_type = 'video_view' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as video_view_count,
+        cast(
+            sum(
+                case
+                    when {{ is_completed_view('events.event_type', 'events.watch_milliseconds',
+                                              'videos.duration_seconds') }} then 1
+                    else 0
+                end
+            ) as {{ dbt.type_bigint() }}
+        ) as completed_view_count,
+        -- double on both engines (Spark types x / 1000.0 as a decimal); null
+        -- for a part without a video view
+        cast(sum(case when events.event_type = 'video_view' then events.watch_seconds end) as double)
+            as watch_seconds,
+        max(events._loaded_at) as max_loaded_at
     from events
     inner join named
         on events.event_id = named.event_id
             and not named.is_anchor
     left join videos
         on events.video_id = videos.video_id
+    group by
+        named.session_id,
+        events.user_id,
+        cast(events.event_at as date),
+        events.country,
+        events.platform,
+        events.session_hint
 
 )
 
