@@ -2,7 +2,8 @@
     Stacked two-way fixed effects difference-in-differences, in SQL.
 
     Emits CTE definitions to place inside a model's `with` list, named
-    <prefix>_unit_means, <prefix>_period_means, <prefix>_stack_means, <prefix>_demeaned, <prefix>_coefficient, <prefix>_sizes, <prefix>_params,
+    <prefix>_unit_means, <prefix>_period_means, <prefix>_stack_means,
+    <prefix>_demeaned, <prefix>_coefficient, <prefix>_sizes, <prefix>_params,
     <prefix>_scores, <prefix>_meat and <prefix>_estimated; the last has one
     row per estimate_group. `panel` is a CTE with the columns estimate_group
     (one estimate per value), stack_id, unit_id, period, cluster_id, y, d.
