@@ -11,7 +11,10 @@
     row's day, and in meta.recent_rows_landed_in an upstream staging table
     and its event-time column; their recent rows are those on the event days
     of that table's rows inside its lookback window (late rows included),
-    the days an incremental daily model rebuilds. Reading the view's own
+    the days an incremental daily model rebuilds. Its optional row_time_column
+    (the view's own event time, of which the row's day is the date) adds
+    row_time_column >= the earliest of those days: a comparison with a constant
+    reaches the staged tables' scans through the view (a day list does not). Reading the view's own
     newest day would cost a scan of the whole view, as much as the test.
     Aggregate tests (raw = staged + rejected, one component per ring) always
     see the whole table. The default scope, `all`, tests every row, as
@@ -28,7 +31,7 @@
         {%- set recent -%}
             {%- if landed_in -%}
                 {{ in_event_days_landed_in_window(window_column, landed_in.relation, landed_in.time_column,
-                                                  window_of=landed_in.relation) }}
+                                                  window_of=landed_in.relation, from_column=landed_in.from_column) }}
             {%- else -%}
                 {{ window_column }} > {{ incremental_lookback_start(window_column, relation) }}
             {%- endif -%}
@@ -83,5 +86,6 @@
         {{ exceptions.raise_compiler_error("meta.recent_rows_landed_in of " ~ tested.name
             ~ " must be {model: <a model of this project>, time_column: <its event time>}, got " ~ landed_in) }}
     {%- endif -%}
-    {{ return({'relation': upstream.relation_name, 'time_column': landed_in.time_column}) }}
+    {{ return({'relation': upstream.relation_name, 'time_column': landed_in.time_column,
+               'from_column': landed_in.get('row_time_column')}) }}
 {%- endmacro %}

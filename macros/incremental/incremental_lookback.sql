@@ -46,11 +46,13 @@
 {%- endmacro %}
 
 
-{#- Predicate on the raw rows a run reads: on an incremental run the rows
-    that landed inside the lookback window; otherwise true. The loader always sets _loaded_at. -#}
-{% macro landed_in_lookback_window(source_table=none) -%}
+{#- Predicate on the raw (or staged) rows a run reads: on an incremental run
+    the rows that landed inside the lookback window; otherwise true. The
+    loader always sets _loaded_at. watermark: the column of {{ this }} the
+    window is counted back from (its newest landing time). -#}
+{% macro landed_in_lookback_window(source_table=none, watermark='_loaded_at') -%}
     {%- if is_incremental() -%}
-        _loaded_at > {{ incremental_lookback_start('_loaded_at', source_table=source_table) }}
+        _loaded_at > {{ incremental_lookback_start(watermark, source_table=source_table) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -83,19 +85,21 @@
     0.04 s). No day landed: false. -#}
 {% macro in_event_days_landed_in_window(day, relation, time_column='event_at', window_of=none,
                                         from_column=none, loaded_at_column='_loaded_at') -%}
-    {%- set days_query = event_days_landed_in_window(relation, time_column, window_of, loaded_at_column) -%}
+    {{ in_days_of(day, event_days_landed_in_window(relation, time_column, window_of, loaded_at_column), from_column) }}
+{%- endmacro %}
+
+
+{#- Predicate: `day` is one of the dates `days_query` (a select of one date
+    column) returns, written as constants when dbt executes (see
+    in_event_days_landed_in_window() for from_column); `in (days_query)` otherwise. -#}
+{% macro in_days_of(day, days_query, from_column=none) -%}
     {%- if not evaluated_once() -%}
         {{ day }} in ({{ days_query }})
     {%- else -%}
-        {%- set days = [] -%}
-        {%- for value in run_query('select cast(days.d as ' ~ dbt.type_string() ~ ') from (' ~ days_query
-                                   ~ ') as days (d) where days.d is not null').columns[0].values() -%}
-            {%- do days.append(value[:10] if value is string else value.strftime('%Y-%m-%d')) -%}
-        {%- endfor -%}
+        {%- set days = days_of(days_query) -%}
         {%- if days | length == 0 -%}
             false
         {%- else -%}
-            {%- set days = days | sort -%}
             {%- if from_column -%}
                 {{ from_column }} >= cast('{{ days[0] }} 00:00:00' as {{ dbt.type_timestamp() }}) and {% endif -%}
             {{ day }} in ({% for d in days %}cast('{{ d }}' as date){{ ', ' if not loop.last }}{% endfor %})
@@ -104,15 +108,65 @@
 {%- endmacro %}
 
 
+{#- `days_query` read once into a select of constants when dbt executes (a
+    model that filters several relations on the same days runs the query
+    once; in_days_of() on the result costs nothing; no day: one null row,
+    which days_of() drops); unchanged otherwise. -#}
+{% macro days_read_once(days_query) -%}
+    {%- if not evaluated_once() -%}
+        {{ return(days_query) }}
+    {%- endif -%}
+    {%- set days = days_of(days_query) -%}
+    {%- if days | length == 0 -%}
+        {{ return('select cast(null as date)') }}
+    {%- endif -%}
+    {%- set selects = [] -%}
+    {%- for d in days -%}
+        {%- do selects.append("select cast('" ~ d ~ "' as date)") -%}
+    {%- endfor -%}
+    {{ return(selects | join(' union all ')) }}
+{%- endmacro %}
+
+
+{#- The dates `days_query` returns, read now: a sorted list of 'YYYY-MM-DD'
+    strings (call only when evaluated_once()). -#}
+{% macro days_of(days_query) -%}
+    {%- set days = [] -%}
+    {%- for value in run_query('select cast(days.d as ' ~ dbt.type_string() ~ ') from (' ~ days_query
+                               ~ ') as days (d) where days.d is not null').columns[0].values() -%}
+        {%- do days.append(value[:10] if value is string else value.strftime('%Y-%m-%d')) -%}
+    {%- endfor -%}
+    {{ return(days | unique | sort) }}
+{%- endmacro %}
+
+
+{#- SQL date: the earliest of event_days_landed_in_window()'s days, a
+    constant when dbt executes (null when no day landed: the run then
+    rebuilds nothing). For a daily table with trailing windows (WAU/MAU,
+    lifecycle), which rebuilds every day from it. -#}
+{% macro earliest_event_day_landed_in_window(relation, time_column='event_at', window_of=none,
+                                             loaded_at_column='_loaded_at') -%}
+    {%- if not evaluated_once() -%}
+        (select min(days.d) from ({{ event_days_landed_in_window(relation, time_column, window_of, loaded_at_column) }}) as days (d))
+    {%- else -%}
+        {%- set days = days_of(event_days_landed_in_window(relation, time_column, window_of, loaded_at_column)) -%}
+        {{ "cast('" ~ days[0] ~ "' as date)" if days else 'cast(null as date)' }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Predicate of an incremental stg_ model: on an incremental run, the key
     is not staged yet (by any earlier run, so a duplicate landing long after
-    its first copy is never staged); otherwise true. -#}
-{% macro not_staged_yet(primary_key, alias) -%}
+    its first copy is never staged); otherwise true. base, time_column: the
+    model's base_ view and its event time (see staged_since_earliest_landed()). -#}
+{% macro not_staged_yet(primary_key, alias, base=none, time_column=none) -%}
     {%- if is_incremental() -%}
         not exists (
             select 1
             from {{ this }} as staged
-            where staged.{{ primary_key }} = {{ alias }}.{{ primary_key }}
+            where
+                {{ staged_since_earliest_landed(base, time_column) }}
+                staged.{{ primary_key }} = {{ alias }}.{{ primary_key }}
         )
     {%- else -%}
         true
@@ -120,11 +174,37 @@
 {%- endmacro %}
 
 
+{#- Part of a predicate on staged rows (alias `staged`), ending in `and`:
+    their time_column is not before the earliest one among the clean rows of
+    `base` that landed inside the lookback window (source_table: that raw
+    table's window in a rejected-rows table; quarantined rows may carry any
+    time, e.g. 1970). A duplicate carries its first
+    copy's contents, so the earlier staged rows cannot share a key with a
+    landed row: the key lookup then reads the recent staged rows, not all of
+    them (at 100M events the lookup of stg_app__events built a hash table
+    of every staged key: 16.6 s of its 16.9 s). Evaluated once into a
+    constant; empty (no bound) when dbt is not executing, on a full build,
+    without time_column, or when nothing landed. time_column must be not
+    null in staging (a timestamp check quarantines the others). -#}
+{% macro staged_since_earliest_landed(base, time_column, source_table=none) -%}
+    {%- if base is not none and time_column and is_incremental() and evaluated_once() -%}
+        {%- set earliest = run_query('select cast(min(' ~ time_column ~ ') as ' ~ dbt.type_string() ~ ') from '
+                                     ~ base ~ ' where quarantine_reason is null and '
+                                     ~ landed_in_lookback_window(source_table)).columns[0].values()[0] -%}
+        {%- if earliest is not none -%}
+            staged.{{ time_column }} >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }}) and
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Config of an event-grain staging table: appended to on incremental runs
-    (append exists on DuckDB and on Spark's parquet tables). -#}
-{% macro staging_incremental_config() -%}
+    (append exists on DuckDB and on Spark's parquet tables). event_time_column:
+    its not-null event time, which bounds the key lookups of a run
+    (staged_since_earliest_landed(); the rejected-rows tables read it from meta). -#}
+{% macro staging_incremental_config(event_time_column=none) -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
-               'meta': {'recent_rows_column': '_loaded_at'}}) }}
+               'meta': {'recent_rows_column': '_loaded_at', 'event_time_column': event_time_column}}) }}
 {%- endmacro %}
 
 

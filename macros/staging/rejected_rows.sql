@@ -20,6 +20,10 @@ with
 {%- set staged = ref('stg_' ~ system ~ '__' ~ table) %}
 {%- set base = ref('base_' ~ system ~ '__' ~ table) %}
 {%- set raw_columns = base_raw_row_columns(system, table) %}
+{#- the staged rows a key lookup reads: those since the earliest landed row
+    (the staged model's meta.event_time_column) -#}
+{%- set since = staged_since_earliest_landed(base, staged_event_time_column(system, table), table)
+    if replaces_window else '' %}
 {#- the rows that landed inside the window, as a derived table and not a
     CTE: DuckDB materializes a CTE read more than once (every column of every
     raw row: it filled the disk at 100M events) -#}
@@ -50,7 +54,7 @@ rejected_{{ table }} as (
     where
         clean.landing_order > 1
         {%- if replaces_window %}
-        and not {{ staged_from_earlier_copy(staged, 'clean', key_columns) }}
+        and not {{ staged_from_earlier_copy(staged, 'clean', key_columns, since) }}
 
     union all
 
@@ -61,7 +65,7 @@ rejected_{{ table }} as (
     from {{ landed }} as landed
     where
         landed.quarantine_reason is null
-        and {{ staged_from_earlier_copy(staged, 'landed', key_columns) }}
+        and {{ staged_from_earlier_copy(staged, 'landed', key_columns, since) }}
         {%- endif %}
 
 ),
@@ -134,12 +138,13 @@ select * from final
 
 {#- True when the key of raw row `alias` is staged from a copy that landed
     before it (so the row is a duplicate even if it is the first copy inside
-    the lookback window). -#}
-{% macro staged_from_earlier_copy(staged, alias, key_columns) -%}
+    the lookback window). since: staged_since_earliest_landed(). -#}
+{% macro staged_from_earlier_copy(staged, alias, key_columns, since='') -%}
     exists (
         select 1
         from {{ staged }} as staged
         where
+            {{ since }}
             {% for column in key_columns -%}
             staged.{{ column }} = {{ alias }}.{{ column }}
             and {% endfor -%}
@@ -180,3 +185,11 @@ select * from final
     {%- endfor -%}
     {{ return(parts) }}
 {% endmacro %}
+
+
+{#- meta.event_time_column of stg_<system>__<table> (set through
+    staging_incremental_config()), or none. -#}
+{% macro staged_event_time_column(system, table) -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_' ~ system ~ '__' ~ table) if execute else none -%}
+    {{ return(node.config.meta.get('event_time_column') if node else none) }}
+{%- endmacro %}

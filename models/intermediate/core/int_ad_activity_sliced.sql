@@ -12,8 +12,13 @@
 -- row never depends on other days (incremental rebuilds stay exact). The sum
 -- of squared capped revenue is its compound-Poisson sampling variance.
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again.
-{{ config(materialized='table') }}
+-- would otherwise run its whole query again. Incremental (docs/incremental.md):
+-- a run rebuilds the days the ad rows landed inside the lookback window change,
+-- as fct_ad_funnel_daily does.
+{{ config(**affected_days_config('activity_date')) }}
+-- the staged tables ad_activity_days_landed_in_window() reads on incremental runs:
+-- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
+-- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}
 
 {% set winsor_quantile = core_anomaly_setting('anomaly_revenue_winsor_quantile') %}
 with
@@ -25,6 +30,9 @@ activity as (
         cast(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros as double)
         / 1000000 as revenue_usd
     from {{ ref('int_ad_activity_unioned') }}
+    {% if is_incremental() %}
+        where {{ in_days_of('activity_date', ad_activity_days_landed_in_window(), from_column='activity_at') }}
+    {% endif %}
 
 ),
 
@@ -69,7 +77,8 @@ sliced as (
             impressions,
             clicks,
             impression_revenue_micros + click_revenue_micros + conversion_revenue_micros as revenue_micros,
-            winsorised_revenue_usd
+            winsorised_revenue_usd,
+            _loaded_at
         from capped
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -88,7 +97,8 @@ final as (
         cast(sum(clicks) as {{ dbt.type_bigint() }}) as ad_clicks,
         cast(sum(revenue_micros) as double) / 1000000 as ad_revenue_usd,
         coalesce(sum(winsorised_revenue_usd), 0) as ad_revenue_winsorised_usd,
-        coalesce(sum(winsorised_revenue_usd * winsorised_revenue_usd), 0) as ad_revenue_winsorised_usd_squared
+        coalesce(sum(winsorised_revenue_usd * winsorised_revenue_usd), 0) as ad_revenue_winsorised_usd_squared,
+        max(_loaded_at) as max_loaded_at
     from sliced
     group by
         activity_date,

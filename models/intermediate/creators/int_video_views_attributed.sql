@@ -6,7 +6,8 @@
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
 -- on the days of the stg_app__events rows inside its lookback window.
 {{ config(meta={'recent_rows_column': 'view_date',
-                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at'}}) }}
+                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at',
+                                          'row_time_column': 'viewed_at'}}) }}
 with
 
 events as (
@@ -26,6 +27,7 @@ final as (
     select
         events.event_id,
         cast(events.event_at as date) as view_date,
+        events.event_at as viewed_at,
         events.user_id as viewer_id,
         events.video_id,
         videos.creator_id,

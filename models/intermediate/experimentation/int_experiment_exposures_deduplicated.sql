@@ -40,42 +40,19 @@ data_end as (
 
 ),
 
-ordered as (
-
-    select
-        experiment_id,
-        unit_id,
-        variant,
-        exposed_at,
-        row_number() over (
-            partition by experiment_id, unit_id
-            order by exposed_at asc nulls last, exposure_id asc nulls last
-        ) as exposure_order
-    from exposures
-
-),
-
+-- the first exposure's variant by value_at_min() (ties on exposed_at: the smaller
+-- exposure_id), in the same pass as the counts
 per_unit as (
 
     select
         experiment_id,
         unit_id,
         min(exposed_at) as first_exposed_at,
+        {{ value_at_min('variant', ['exposed_at', 'exposure_id']) }} as first_variant,
         cast(count(*) as {{ dbt.type_bigint() }}) as exposure_count,
         cast(count(distinct variant) as {{ dbt.type_bigint() }}) as variant_count
-    from ordered
+    from exposures
     group by experiment_id, unit_id
-
-),
-
-first_variant as (
-
-    select
-        experiment_id,
-        unit_id,
-        variant as first_variant
-    from ordered
-    where exposure_order = 1
 
 ),
 
@@ -96,8 +73,8 @@ final as (
     select
         per_unit.experiment_id,
         per_unit.unit_id,
-        first_variant.first_variant as variant,
-        coalesce(first_variant.first_variant = experiments.control_variant, false) as is_control,
+        per_unit.first_variant as variant,
+        coalesce(per_unit.first_variant = experiments.control_variant, false) as is_control,
         per_unit.first_exposed_at,
         per_unit.exposure_count,
         per_unit.variant_count,
@@ -106,7 +83,7 @@ final as (
         not coalesce(unit_assignment.unit_id is null, false) as is_assigned,
         case
             when unit_assignment.unit_id is null then false
-            when unit_assignment.assigned_variant = first_variant.first_variant then false
+            when unit_assignment.assigned_variant = per_unit.first_variant then false
             else true
         end as is_assignment_mismatch,
         experiments.experiment_domain,
@@ -121,9 +98,6 @@ final as (
             else data_end.data_end_at
         end as window_end_at
     from per_unit
-    inner join first_variant
-        on per_unit.experiment_id = first_variant.experiment_id
-            and per_unit.unit_id = first_variant.unit_id
     inner join experiments
         on per_unit.experiment_id = experiments.experiment_id
     cross join data_end

@@ -9,7 +9,8 @@
 -- tables); a daily run (data_tests_scope: recent) tests the rows on the days
 -- of the stg_ads__ad_requests rows inside its lookback window.
 {{ config(meta={'recent_rows_column': 'activity_date',
-                'recent_rows_landed_in': {'model': 'stg_ads__ad_requests', 'time_column': 'requested_at'}}) }}
+                'recent_rows_landed_in': {'model': 'stg_ads__ad_requests', 'time_column': 'requested_at',
+                                          'row_time_column': 'activity_at'}}) }}
 with
 
 requests as (
@@ -24,7 +25,8 @@ users as (
 
 ),
 
-impressions as (
+-- a table: each branch reads it (a filter on the row's time reaches its scan)
+impressions as {{ not_materialized() }} (
 
     select * from {{ ref('int_ad_impressions_enriched') }}
 
@@ -51,6 +53,7 @@ request_rows as (
         'request' as activity_kind,
         requests.request_id as activity_id,
         cast(requests.requested_at as date) as activity_date,
+        requests.requested_at as activity_at,
         requests.user_id,
         requests.placement,
         users.country,
@@ -84,6 +87,7 @@ impression_rows as (
         'impression' as activity_kind,
         impression_id as activity_id,
         shown_date as activity_date,
+        shown_at as activity_at,
         user_id,
         placement,
         country,
@@ -113,6 +117,7 @@ click_rows as (
         'click' as activity_kind,
         clicks.click_id as activity_id,
         cast(clicks.clicked_at as date) as activity_date,
+        clicks.clicked_at as activity_at,
         impressions.user_id,
         impressions.placement,
         impressions.country,
@@ -144,6 +149,7 @@ conversion_rows as (
         'conversion' as activity_kind,
         conversions.conversion_id as activity_id,
         cast(conversions.converted_at as date) as activity_date,
+        conversions.converted_at as activity_at,
         impressions.user_id,
         impressions.placement,
         impressions.country,

@@ -16,7 +16,8 @@ final as (
         user_id,
         activity_date,
         event_count as app_events,
-        video_view_count as video_views
+        video_view_count as video_views,
+        max_loaded_at
     from user_days
     where dimension_name = 'all'
 

@@ -3,20 +3,40 @@
 -- and the revenue their ad events earned (each on its own day), with the
 -- user's segment attributes from the users table.
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again.
-{{ config(materialized='table') }}
+-- would otherwise run its whole query again. Incremental (docs/incremental.md):
+-- a run rebuilds the days of the user-days it rebuilt upstream and the days the
+-- ad rows landed inside the lookback window change (as fct_ad_funnel_daily).
+{{ config(**affected_days_config('activity_date')) }}
+-- the staged tables ad_activity_days_landed_in_window() reads on incremental runs:
+-- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
+-- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}, {{ ref('int_user_days_aggregated') }}
+{%- if is_incremental() %}
+    {%- set rebuilt_days -%}
+        {{ event_days_landed_in_window(ref('int_user_days_aggregated'), 'activity_date',
+                                       loaded_at_column='max_loaded_at') }}
+        union
+        {{ ad_activity_days_landed_in_window() }}
+    {%- endset %}
+    {%- set rebuilt_days = days_read_once(rebuilt_days) %}
+{%- endif %}
 
 with
 
 active_days as (
 
     select * from {{ ref('int_app_users_active_daily') }}
+    {%- if is_incremental() %}
+    where {{ in_days_of('activity_date', rebuilt_days) }}
+    {%- endif %}
 
 ),
 
 activity as (
 
     select * from {{ ref('int_ad_activity_unioned') }}
+    {%- if is_incremental() %}
+    where {{ in_days_of('activity_date', rebuilt_days, from_column='activity_at') }}
+    {%- endif %}
 
 ),
 
@@ -35,7 +55,8 @@ ad_user_days as (
         cast(
             sum(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros)
             as {{ dbt.type_bigint() }}
-        ) as ad_revenue_micros
+        ) as ad_revenue_micros,
+        max(_loaded_at) as max_loaded_at
     from activity
     group by
         user_id,
@@ -51,7 +72,8 @@ unioned as (
         1 as is_active,
         video_views,
         0 as ad_impressions,
-        cast(0 as {{ dbt.type_bigint() }}) as ad_revenue_micros
+        cast(0 as {{ dbt.type_bigint() }}) as ad_revenue_micros,
+        max_loaded_at
     from active_days
     union all
     select
@@ -60,7 +82,8 @@ unioned as (
         0 as is_active,
         0 as video_views,
         ad_impressions,
-        ad_revenue_micros
+        ad_revenue_micros,
+        max_loaded_at
     from ad_user_days
 
 ),
@@ -73,7 +96,8 @@ user_days as (
         max(is_active) = 1 as is_active,
         cast(sum(video_views) as {{ dbt.type_bigint() }}) as video_views,
         cast(sum(ad_impressions) as {{ dbt.type_bigint() }}) as ad_impressions,
-        cast(sum(ad_revenue_micros) as {{ dbt.type_bigint() }}) as ad_revenue_micros
+        cast(sum(ad_revenue_micros) as {{ dbt.type_bigint() }}) as ad_revenue_micros,
+        max(max_loaded_at) as max_loaded_at
     from unioned
     group by
         user_id,
@@ -95,7 +119,8 @@ final as (
         coalesce(users.country, 'unknown') as country,
         coalesce(users.platform, 'unknown') as platform,
         coalesce(users.age_band, 'unknown') as age_band,
-        coalesce(users.acquisition_channel, 'unknown') as acquisition_channel
+        coalesce(users.acquisition_channel, 'unknown') as acquisition_channel,
+        user_days.max_loaded_at
     from user_days
     left join users
         on user_days.user_id = users.user_id

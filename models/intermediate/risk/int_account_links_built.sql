@@ -8,33 +8,20 @@
 -- dozen accounts at most. Ordinary households sharing a home IP still make
 -- small benign components: the ring score downstream tells them apart.
 -- Materialized as a table: the component model reads it once per
--- propagation round, and Spark inlines views (an events scan per round).
+-- propagation round, and Spark inlines views. The accounts' devices and IPs
+-- come from int_account_hubs_observed (incremental), not from every event.
 {{ config(materialized='table') }}
 {%- set max_per_device = var('risk_max_accounts_per_device', 50) %}
 {%- set max_per_ip = var('risk_max_accounts_per_ip', 50) %}
 with
 
-events as {{ not_materialized() }} (
-
-    select * from {{ ref('stg_app__events') }}
-
-),
-
 account_hubs as (
 
-    select distinct
+    select
         user_id,
-        'device' as hub_kind,
-        device_id_hash as hub_id
-    from events
-    where device_id_hash is not null
-    union all
-    select distinct
-        user_id,
-        'ip' as hub_kind,
-        ip_address_hash as hub_id
-    from events
-    where ip_address_hash is not null
+        hub_kind,
+        hub_id
+    from {{ ref('int_account_hubs_observed') }}
 
 ),
 

@@ -7,11 +7,57 @@
 -- day after its end. A running sum of these changes over the days is the
 -- number of distinct users whose trailing N-day window contains activity.
 -- (No range join of days × activity and no count(distinct) over a window.)
+-- Incremental (docs/incremental.md): a run rebuilds every day from the
+-- earliest day whose user-days it rebuilt upstream. A day's WAU/MAU depend on
+-- its 28 trailing days only, so the run reads user-days from 27 days before
+-- that day (of those before it, each user's latest): the running sums
+-- restart there and are exact from that day on.
+{{ config(**days_from_earliest_config('metric_date')) }}
+-- read by earliest_event_day_landed_in_window() on incremental runs:
+-- depends_on: {{ ref('int_user_days_aggregated') }}
+{%- set rebuilt_from = earliest_event_day_landed_in_window(
+    ref('int_user_days_aggregated'), 'activity_date', loaded_at_column='max_loaded_at') if is_incremental() %}
 with
 
-user_days as {{ not_materialized() }} (
+all_user_days as {{ not_materialized() }} (
 
     select * from {{ ref('int_user_days_aggregated') }}
+
+),
+
+-- on an incremental run computed once for its three readers (a few days of
+-- rows); on a full build every user-day, streamed into each
+user_days as {{ materialized() if is_incremental() else not_materialized() }} (
+
+    {% if is_incremental() %}
+        select
+            user_id,
+            dimension_name,
+            dimension_value,
+            activity_date,
+            max_loaded_at
+        from all_user_days
+        where activity_date >= {{ rebuilt_from }}
+        union all
+        -- of a user's days before the rebuilt ones only the latest matters: its
+        -- trailing window covers the most of them (the days before are not output)
+        select
+            user_id,
+            dimension_name,
+            dimension_value,
+            max(activity_date) as activity_date,
+            cast(null as {{ dbt.type_timestamp() }}) as max_loaded_at
+        from all_user_days
+        where
+            activity_date >= {{ add_days(rebuilt_from, -27) }}
+            and activity_date < {{ rebuilt_from }}
+        group by
+            user_id,
+            dimension_name,
+            dimension_value
+    {% else %}
+        select * from all_user_days
+    {% endif %}
 
 ),
 
@@ -20,7 +66,7 @@ bounds as (
     select
         min(activity_date) as first_date,
         max(activity_date) as last_date
-    from user_days
+    from all_user_days
     where dimension_name = 'all'
 
 ),
@@ -30,7 +76,12 @@ spine as (
     select spine_days.date_day
     from {{ ref('metricflow_time_spine') }} as spine_days
     cross join bounds
-    where spine_days.date_day between bounds.first_date and bounds.last_date
+    where
+        spine_days.date_day between bounds.first_date and bounds.last_date
+    {% if is_incremental() %}
+        -- the running sums start with the user-days read
+        and spine_days.date_day >= {{ add_days(rebuilt_from, -27) }}
+    {% endif %}
 
 ),
 
@@ -40,6 +91,14 @@ slices as (
         dimension_name,
         dimension_value
     from user_days
+    {%- if is_incremental() %}
+    -- a slice without activity in the days read still gets its rows
+    union
+    select
+        dimension_name,
+        dimension_value
+    from {{ this }}
+    {%- endif %}
 
 ),
 
@@ -60,7 +119,8 @@ daily_active as (
         activity_date,
         dimension_name,
         dimension_value,
-        cast(count(*) as {{ dbt.type_bigint() }}) as dau
+        cast(count(*) as {{ dbt.type_bigint() }}) as dau,
+        max(max_loaded_at) as max_loaded_at
     from user_days
     group by
         activity_date,
@@ -137,6 +197,7 @@ running as (
         slice_days.dimension_name,
         slice_days.dimension_value,
         coalesce(daily_active.dau, 0) as dau,
+        daily_active.max_loaded_at,
         sum(coalesce(daily_changes_7.net_change, 0)) over (
             partition by slice_days.dimension_name, slice_days.dimension_value
             order by slice_days.date_day asc nulls last
@@ -178,9 +239,13 @@ final as (
         cast(running.dau as double) / nullif(running.mau, 0) as stickiness_dau_mau,
         cast(running.wau as double) / nullif(running.mau, 0) as wau_mau_ratio,
         {{ days_between('bounds.first_date', 'running.date_day') }} >= 6 as is_wau_window_complete,
-        {{ days_between('bounds.first_date', 'running.date_day') }} >= 27 as is_mau_window_complete
+        {{ days_between('bounds.first_date', 'running.date_day') }} >= 27 as is_mau_window_complete,
+        running.max_loaded_at
     from running
     cross join bounds
+    {%- if is_incremental() %}
+    where running.date_day >= {{ rebuilt_from }}
+    {%- endif %}
 
 )
 

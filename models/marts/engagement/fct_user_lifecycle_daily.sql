@@ -6,11 +6,28 @@
 --   resurrected  active today, not yesterday, not new;
 --   dormant      active yesterday, not today (churned this day).
 -- new + retained + resurrected = DAU; retained + dormant = yesterday's DAU.
+-- Incremental (docs/incremental.md): a run rebuilds every day from the
+-- earliest day whose user-days it rebuilt upstream, reading the user-days
+-- from the day before it (a day's states depend on that day and the one before).
+{{ config(**days_from_earliest_config('metric_date')) }}
+-- read by earliest_event_day_landed_in_window() on incremental runs:
+-- depends_on: {{ ref('int_user_days_aggregated') }}
+{%- set rebuilt_from = earliest_event_day_landed_in_window(
+    ref('int_user_days_aggregated'), 'activity_date', loaded_at_column='max_loaded_at') if is_incremental() %}
 with
+
+all_user_days as {{ not_materialized() }} (
+
+    select * from {{ ref('int_user_days_aggregated') }}
+
+),
 
 user_days as {{ not_materialized() }} (
 
-    select * from {{ ref('int_user_days_aggregated') }}
+    select * from all_user_days
+    {%- if is_incremental() %}
+    where activity_date >= {{ add_days(rebuilt_from, -1) }}
+    {%- endif %}
 
 ),
 
@@ -25,7 +42,7 @@ bounds as (
     select
         min(activity_date) as first_date,
         max(activity_date) as last_date
-    from user_days
+    from all_user_days
     where dimension_name = 'all'
 
 ),
@@ -37,6 +54,7 @@ neighbours as (
         user_days.dimension_name,
         user_days.dimension_value,
         user_days.activity_date,
+        user_days.max_loaded_at,
         cast(users.signup_at as date) as signup_date,
         lag(user_days.activity_date) over (
             partition by user_days.dimension_name, user_days.dimension_value, user_days.user_id
@@ -62,7 +80,8 @@ active_states as (
             when activity_date = signup_date then 'new'
             when previous_activity_date = {{ add_days('activity_date', -1) }} then 'retained'
             else 'resurrected'
-        end as lifecycle_state
+        end as lifecycle_state,
+        max_loaded_at
     from neighbours
 
 ),
@@ -73,7 +92,8 @@ dormant_states as (
         {{ add_days('activity_date', 1) }} as state_date,
         dimension_name,
         dimension_value,
-        'dormant' as lifecycle_state
+        'dormant' as lifecycle_state,
+        cast(null as {{ dbt.type_timestamp() }}) as max_loaded_at
     from neighbours
     where
         next_activity_date is null
@@ -102,10 +122,15 @@ counted as (
         cast(sum(case when states.lifecycle_state = 'resurrected' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as resurrected_users,
         cast(sum(case when states.lifecycle_state = 'dormant' then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as dormant_users
+            as dormant_users,
+        max(states.max_loaded_at) as max_loaded_at
     from states
     cross join bounds
-    where states.state_date <= bounds.last_date
+    where
+        states.state_date <= bounds.last_date
+    {% if is_incremental() %}
+        and states.state_date >= {{ rebuilt_from }}
+    {% endif %}
     group by
         states.state_date,
         states.dimension_name,
@@ -134,7 +159,8 @@ final as (
         / nullif(counted.new_users + counted.retained_users + counted.resurrected_users, 0) as resurrected_share,
         cast(counted.new_users + counted.resurrected_users as double)
         / nullif(counted.dormant_users, 0) as quick_ratio,
-        counted.state_date > bounds.first_date as is_complete
+        counted.state_date > bounds.first_date as is_complete,
+        counted.max_loaded_at
     from counted
     cross join bounds
 

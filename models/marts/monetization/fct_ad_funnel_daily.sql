@@ -17,7 +17,7 @@ activity as (
 
     select * from {{ ref('int_ad_activity_unioned') }}
     {%- if is_incremental() %}
-    where activity_date in ({{ ad_activity_days_landed_in_window() | indent(8) }})
+    where {{ in_days_of('activity_date', ad_activity_days_landed_in_window(), from_column='activity_at') }}
     {%- endif %}
 
 ),

@@ -9,16 +9,18 @@ campaigns as (
 
 ),
 
-activity as (
+-- the funnel holds every day with ad activity and, by campaign, its billing on
+-- its own day (incremental: only the rebuilt days are summed again there)
+funnel as (
 
-    select * from {{ ref('int_ad_activity_unioned') }}
+    select * from {{ ref('fct_ad_funnel_daily') }}
 
 ),
 
 window_days as (
 
     select distinct activity_date
-    from activity
+    from funnel
 
 ),
 
@@ -40,13 +42,15 @@ campaign_days as (
 
 spend as (
 
+    -- each funnel row's revenue back in integer micros (exact: every amount is
+    -- micros / 1e6 and far below 2^53 micros), so the sum is the same as over the events
     select
         campaign_id,
         activity_date,
         cast(sum(impressions) as {{ dbt.type_bigint() }}) as impressions,
-        cast(sum(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros) as double) / 1000000
-            as spend_usd
-    from activity
+        cast(sum(round((impression_revenue_usd + click_revenue_usd + conversion_revenue_usd) * 1000000)) as double)
+        / 1000000 as spend_usd
+    from funnel
     where campaign_id is not null
     group by
         campaign_id,

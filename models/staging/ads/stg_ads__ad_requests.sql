@@ -1,7 +1,7 @@
 -- One row per ad request the app sent to the ad server.
 -- Clean rows, the first landed copy of each key: the checks are in base_ads__ad_requests.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('requested_at')) }}
 
 with
 
@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('request_id', 'deduplicated') }}
+        and {{ not_staged_yet('request_id', 'deduplicated', ref('base_ads__ad_requests'), 'requested_at') }}
 
 )
 

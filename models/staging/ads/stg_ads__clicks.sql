@@ -1,7 +1,7 @@
 -- One row per click on an ad.
 -- Clean rows, the first landed copy of each key: the checks are in base_ads__clicks.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('clicked_at')) }}
 
 with
 
@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('click_id', 'deduplicated') }}
+        and {{ not_staged_yet('click_id', 'deduplicated', ref('base_ads__clicks'), 'clicked_at') }}
 
 )
 

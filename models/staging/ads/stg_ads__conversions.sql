@@ -1,7 +1,7 @@
 -- One row per conversion attributed to an ad.
 -- Clean rows, the first landed copy of each key: the checks are in base_ads__conversions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('converted_at')) }}
 
 with
 
@@ -27,7 +27,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('conversion_id', 'deduplicated') }}
+        and {{ not_staged_yet('conversion_id', 'deduplicated', ref('base_ads__conversions'), 'converted_at') }}
 
 )
 

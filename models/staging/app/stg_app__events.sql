@@ -1,7 +1,7 @@
 -- One row per client event of the app (the raw event log).
 -- Clean rows, the first landed copy of each key: the checks are in base_app__events.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('event_at')) }}
 
 with
 
@@ -33,7 +33,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('event_id', 'deduplicated') }}
+        and {{ not_staged_yet('event_id', 'deduplicated', ref('base_app__events'), 'event_at') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per client-logged exposure of a unit to a variant (many per unit; a buggy client can log several variants).
 -- Clean rows, the first landed copy of each key: the checks are in base_experimentation__exposures.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('exposed_at')) }}
 
 with
 
@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('exposure_id', 'deduplicated') }}
+        and {{ not_staged_yet('exposure_id', 'deduplicated', ref('base_experimentation__exposures'), 'exposed_at') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per submission of a task by a labeler.
 -- Clean rows, the first landed copy of each key: the checks are in base_labeling__submissions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('submitted_at')) }}
 
 with
 
@@ -25,7 +25,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('submission_id', 'deduplicated') }}
+        and {{ not_staged_yet('submission_id', 'deduplicated', ref('base_labeling__submissions'), 'submitted_at') }}
 
 )
 

@@ -1,7 +1,7 @@
 -- One row per moderation decision on a video.
 -- Clean rows, the first landed copy of each key: the checks are in base_trust_safety__moderation_decisions.
 -- Incremental on _loaded_at with a lookback (docs/incremental.md).
-{{ config(**staging_incremental_config()) }}
+{{ config(**staging_incremental_config('decided_at')) }}
 
 with
 
@@ -27,7 +27,9 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('decision_id', 'deduplicated') }}
+        and {{ not_staged_yet(
+            'decision_id', 'deduplicated', ref('base_trust_safety__moderation_decisions'), 'decided_at'
+        ) }}
 
 )
 
