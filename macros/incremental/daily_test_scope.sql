@@ -11,11 +11,12 @@
     row's day, and in meta.recent_rows_landed_in an upstream staging table
     and its event-time column; their recent rows are those on the event days
     of that table's rows inside its lookback window (late rows included),
-    the days an incremental daily model rebuilds. Its optional row_time_column
-    (the view's own event time, of which the row's day is the date) adds
-    row_time_column >= the earliest of those days: a comparison with a constant
-    reaches the staged tables' scans through the view (a day list does not). Reading the view's own
-    newest day would cost a scan of the whole view, as much as the test.
+    the days an incremental daily model rebuilds. Its optional
+    row_time_column (the view's own event time, of which the row's day is
+    the date) adds row_time_column >= the earliest of those days: a
+    comparison with a constant reaches the staged tables' scans through the
+    view (a day list does not). Reading the view's own newest day would cost
+    a scan of the whole view, as much as the test.
     Aggregate tests (raw = staged + rejected, one component per ring) always
     see the whole table. The default scope, `all`, tests every row, as
     `make test` and a --full-refresh build do.

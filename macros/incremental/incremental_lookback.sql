@@ -178,14 +178,14 @@
     their time_column is not before the earliest one among the clean rows of
     `base` that landed inside the lookback window (source_table: that raw
     table's window in a rejected-rows table; quarantined rows may carry any
-    time, e.g. 1970). A duplicate carries its first
-    copy's contents, so the earlier staged rows cannot share a key with a
-    landed row: the key lookup then reads the recent staged rows, not all of
-    them (at 100M events the lookup of stg_app__events built a hash table
-    of every staged key: 16.6 s of its 16.9 s). Evaluated once into a
-    constant; empty (no bound) when dbt is not executing, on a full build,
-    without time_column, or when nothing landed. time_column must be not
-    null in staging (a timestamp check quarantines the others). -#}
+    time, e.g. 1970). A duplicate carries its first copy's contents, so the
+    earlier staged rows cannot share a key with a landed row: the key lookup
+    then reads the recent staged rows, not all of them (at 100M events the
+    lookup of stg_app__events built a hash table of every staged key: 16.6 s
+    of its 16.9 s). Evaluated once into a constant; empty (no bound) when dbt
+    is not executing, on a full build, without time_column, or when nothing
+    landed. time_column must be not null in staging (a timestamp check
+    quarantines the others). -#}
 {% macro staged_since_earliest_landed(base, time_column, source_table=none) -%}
     {%- if base is not none and time_column and is_incremental() and evaluated_once() -%}
         {%- set earliest = run_query('select cast(min(' ~ time_column ~ ') as ' ~ dbt.type_string() ~ ') from '
