@@ -175,21 +175,26 @@
 
 
 {#- Part of a predicate on staged rows (alias `staged`), ending in `and`:
-    their time_column is not before the earliest one among the clean rows of
-    `base` that landed inside the lookback window (source_table: that raw
-    table's window in a rejected-rows table; quarantined rows may carry any
-    time, e.g. 1970). A duplicate carries its first copy's contents, so the
-    earlier staged rows cannot share a key with a landed row: the key lookup
-    then reads the recent staged rows, not all of them (at 100M events the
-    lookup of stg_app__events built a hash table of every staged key: 16.6 s
-    of its 16.9 s). Evaluated once into a constant; empty (no bound) when dbt
-    is not executing, on a full build, without time_column, or when nothing
+    their time_column is not before the earliest valid one (not before var
+    earliest_valid_timestamp, the quarantine rule; faulty rows carry e.g.
+    1970) among the rows of `base` that landed inside the lookback window
+    (source_table: that raw table's window in a rejected-rows table). A
+    duplicate carries its first copy's contents, so the earlier staged rows
+    cannot share a key with a landed row: the key lookup then reads the
+    recent staged rows, not all of them (at 100M events the lookup of
+    stg_app__events built a hash table of every staged key: 16.6 s of its
+    16.9 s). Evaluated once into a constant; empty (no bound) when dbt is
+    not executing, on a full build, without time_column, or when nothing
     landed. time_column must be not null in staging (a timestamp check
     quarantines the others). -#}
 {% macro staged_since_earliest_landed(base, time_column, source_table=none) -%}
     {%- if base is not none and time_column and is_incremental() and evaluated_once() -%}
+        {#- the timestamp rule of quarantine_reason(), not the whole reason: the
+            other checks (orphans, enums) join the parents and cost the bound
+            query seconds (a laxer bound only reads more staged rows) -#}
         {%- set earliest = run_query('select cast(min(' ~ time_column ~ ') as ' ~ dbt.type_string() ~ ') from '
-                                     ~ base ~ ' where quarantine_reason is null and '
+                                     ~ base ~ ' where ' ~ time_column ~ " >= cast('" ~ var('earliest_valid_timestamp')
+                                     ~ "' as " ~ dbt.type_timestamp() ~ ') and '
                                      ~ landed_in_lookback_window(source_table)).columns[0].values()[0] -%}
         {%- if earliest is not none -%}
             staged.{{ time_column }} >= cast('{{ earliest }}' as {{ dbt.type_timestamp() }}) and
