@@ -25,8 +25,7 @@ users as (
 
 ),
 
--- a table: each branch reads it (a filter on the row's time reaches its scan)
-impressions as {{ not_materialized() }} (
+impressions as (
 
     select * from {{ ref('int_ad_impressions_enriched') }}
 
