@@ -157,15 +157,16 @@
 
 {#- Predicate of an incremental stg_ model: on an incremental run, the key
     is not staged yet (by any earlier run, so a duplicate landing long after
-    its first copy is never staged); otherwise true. base, time_column: the
-    model's base_ view and its event time (see staged_since_earliest_landed()). -#}
-{% macro not_staged_yet(primary_key, alias, base=none, time_column=none) -%}
+    its first copy is never staged); otherwise true. base: the model's base_
+    view; with the model's meta.event_time_column (staging_incremental_config())
+    the lookup reads only the recent staged rows (staged_since_earliest_landed()). -#}
+{% macro not_staged_yet(primary_key, alias, base=none) -%}
     {%- if is_incremental() -%}
         not exists (
             select 1
             from {{ this }} as staged
             where
-                {{ staged_since_earliest_landed(base, time_column) }}
+                {{ staged_since_earliest_landed(base, config.get('meta', {}).get('event_time_column')) }}
                 staged.{{ primary_key }} = {{ alias }}.{{ primary_key }}
         )
     {%- else -%}

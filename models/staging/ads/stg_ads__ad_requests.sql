@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('request_id', 'deduplicated', ref('base_ads__ad_requests'), 'requested_at') }}
+        and {{ not_staged_yet('request_id', 'deduplicated', ref('base_ads__ad_requests')) }}
 
 )
 

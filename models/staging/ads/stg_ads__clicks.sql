@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('click_id', 'deduplicated', ref('base_ads__clicks'), 'clicked_at') }}
+        and {{ not_staged_yet('click_id', 'deduplicated', ref('base_ads__clicks')) }}
 
 )
 

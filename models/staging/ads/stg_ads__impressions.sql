@@ -27,7 +27,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('impression_id', 'deduplicated', ref('base_ads__impressions'), 'shown_at') }}
+        and {{ not_staged_yet('impression_id', 'deduplicated', ref('base_ads__impressions')) }}
 
 )
 

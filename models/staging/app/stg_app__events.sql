@@ -33,7 +33,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('event_id', 'deduplicated', ref('base_app__events'), 'event_at') }}
+        and {{ not_staged_yet('event_id', 'deduplicated', ref('base_app__events')) }}
 
 )
 

@@ -23,7 +23,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('exposure_id', 'deduplicated', ref('base_experimentation__exposures'), 'exposed_at') }}
+        and {{ not_staged_yet('exposure_id', 'deduplicated', ref('base_experimentation__exposures')) }}
 
 )
 

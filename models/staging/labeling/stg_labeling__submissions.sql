@@ -25,7 +25,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet('submission_id', 'deduplicated', ref('base_labeling__submissions'), 'submitted_at') }}
+        and {{ not_staged_yet('submission_id', 'deduplicated', ref('base_labeling__submissions')) }}
 
 )
 

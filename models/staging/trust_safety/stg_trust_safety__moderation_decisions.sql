@@ -27,9 +27,7 @@ final as (
     from deduplicated
     where
         landing_order = 1
-        and {{ not_staged_yet(
-            'decision_id', 'deduplicated', ref('base_trust_safety__moderation_decisions'), 'decided_at'
-        ) }}
+        and {{ not_staged_yet('decision_id', 'deduplicated', ref('base_trust_safety__moderation_decisions')) }}
 
 )
 
