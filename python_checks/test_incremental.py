@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -41,11 +42,16 @@ def simulate(out: Path, *args: str) -> None:
                    cwd=REPO, check=True, capture_output=True, text=True)
 
 
-def build(sandbox: Path) -> None:
-    """Models and seeds of the sandbox (conftest.make_sandbox) on its own raw/."""
+def build(sandbox: Path, *selection: str, duckdb_path: Path | None = None) -> str:
+    """Models and seeds of the sandbox (conftest.make_sandbox) on its own raw/
+    (or the `selection` arguments), into its DuckDB file or `duckdb_path`; dbt's output."""
     env = sandbox_env(sandbox, sandbox / "raw", SV_PUBLISH_PATH=str(sandbox))
-    result = run_sandbox(sandbox, ["build", "--resource-type", "model", "--resource-type", "seed"], env)
+    if duckdb_path is not None:
+        env["SV_DUCKDB_PATH"] = str(duckdb_path)
+    args = list(selection) or ["--resource-type", "model", "--resource-type", "seed"]
+    result = run_sandbox(sandbox, ["build", *args], env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return result.stdout
 
 
 def landing_dates(raw: Path) -> list[str]:
@@ -157,7 +163,10 @@ def daily_cycle(sim_dir, warehouse_path, new_sandbox):
     build(daily)
     for _ in range(INCREMENTAL_DAYS):
         simulate(daily, "--append-day")
-        build(daily)
+        output = build(daily)
+    # the state after the last daily run, for test_experiment_unit_sums_kept_equal_a_full_sum
+    (daily / "after_days.log").write_text(output)
+    shutil.copy(daily / SANDBOX_DUCKDB, daily / "after_days.duckdb")
     simulate(daily, "--append-days", "60")
     build(daily)
     assert landing_dates(daily / "raw") == dates
@@ -177,6 +186,28 @@ def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
         assert late > 0  # late rows exist and were staged
     differing = differing_relations(daily / SANDBOX_DUCKDB, full)
     assert differing == [], differing
+
+
+def test_experiment_unit_sums_kept_equal_a_full_sum(daily_cycle, tmp_path):
+    """The last daily run kept most units' experiment sums for the days before the previous
+    split and summed only the later days (int_experiment_unit_activity_summed); the table
+    equals the same model summed in full over the same landing zone. (The final comparison
+    with the full build comes after the tail of late rows, whose run sums every unit again.)"""
+    daily, _ = daily_cycle
+    model = "int_experiment_unit_activity_summed"
+    kept = re.search(rf"{model}: (\d+) of (\d+) units keep their sums before ", (daily / "after_days.log").read_text())
+    assert kept is not None, "the daily run did not log its kept units"
+    assert int(kept[1]) > 0.9 * int(kept[2]) > 100, kept[0]
+    summed_in_full = tmp_path / "summed_in_full.duckdb"
+    shutil.copy(daily / "after_days.duckdb", summed_in_full)
+    output = build(daily, "--select", model, "--full-refresh", duckdb_path=summed_in_full)
+    assert f"{model}:" not in output  # a full refresh keeps nothing
+    with duckdb.connect(str(daily / "after_days.duckdb"), read_only=True) as con:
+        kept_rows = frame(con, model)
+    with duckdb.connect(str(summed_in_full), read_only=True) as con:
+        full_rows = frame(con, model)
+    assert len(kept_rows) > 100 and kept_rows.settled_before.nunique() == 1
+    assert same_rows(kept_rows, full_rows)
 
 
 def test_rerunning_the_same_day_changes_nothing(daily_cycle, tmp_path):

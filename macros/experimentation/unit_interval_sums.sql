@@ -21,8 +21,17 @@
     activity_key, activity_date and the measures, one row per key and day, the same sums as
     `activity` rolled up by the date of `activity_at`), e.g. an incremental daily model. Only
     the cut days then read `activity` row by row.
+
+    Part of the days only (an incremental run, int_experiment_unit_activity_summed): with
+    `split` (a date) the units need a date column `read_from_date`; a unit's sums then cover
+    the days from it on (all days where it is null), and each measure also gets
+    `m_in_window_before_split` and `m_pre_period_before_split`, the part on days before
+    `split`. `rows_from` and `days_from` (date constants, or none) are lower bounds of the
+    days that are read, of `activity` and of `activity_days`: on a constant the scans skip
+    the older row groups. Each must be at or before every day a unit needs from that input.
 #}
-{% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none) -%}
+{% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none,
+                            split=none, rows_from=none, days_from=none) -%}
 {%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] -%}
 {%- set ts = dbt.type_timestamp() -%}
 with
@@ -42,7 +51,11 @@ cut_days as (
         {{ boundaries | join(',\n        ') }},
         cast({{ boundary }} as date) as activity_date
     from {{ units }}
-    where {{ boundary }} <> cast(cast({{ boundary }} as date) as {{ ts }})
+    where
+        {{ boundary }} <> cast(cast({{ boundary }} as date) as {{ ts }})
+        {%- if split is not none %}
+        and (read_from_date is null or cast({{ boundary }} as date) >= read_from_date)
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -52,6 +65,9 @@ activity_days as (
     {%- if activity_days is not none %}
 
     select * from {{ activity_days }}
+    {%- if days_from is not none %}
+    where activity_date >= {{ days_from }}
+    {%- endif %}
     {%- else %}
 
     select
@@ -62,6 +78,9 @@ activity_days as (
         {{- "," if not loop.last }}
         {%- endfor %}
     from {{ activity }}
+    {%- if days_from is not none %}
+    where {{ activity_at }} >= cast({{ days_from }} as {{ ts }})
+    {%- endif %}
     group by {{ activity_key }}, cast({{ activity_at }} as date)
     {%- endif %}
 
@@ -77,6 +96,9 @@ parts as (
         and cut_days.window_end_at > activity.{{ activity_at }} as is_in_window,
         cut_days.pre_period_start_at <= activity.{{ activity_at }}
         and cut_days.started_at > activity.{{ activity_at }} as is_in_pre_period,
+        {%- if split is not none %}
+        cut_days.activity_date < {{ split }} as is_before_split,
+        {%- endif %}
         {%- for measure in measures %}
         activity.{{ measure }}
         {{- "," if not loop.last }}
@@ -85,6 +107,9 @@ parts as (
     inner join {{ activity }} as activity
         on cut_days.unit_id = activity.{{ activity_key }}
             and cut_days.activity_date = cast(activity.{{ activity_at }} as date)
+    {%- if rows_from is not none %}
+    where activity.{{ activity_at }} >= cast({{ rows_from }} as {{ ts }})
+    {%- endif %}
 
     union all
 
@@ -98,6 +123,9 @@ parts as (
         and activity_days.activity_date < cast(units.window_end_at as date) as is_in_window,
         cast(activity_days.activity_date as {{ ts }}) >= units.pre_period_start_at
         and activity_days.activity_date < cast(units.started_at as date) as is_in_pre_period,
+        {%- if split is not none %}
+        activity_days.activity_date < {{ split }} as is_before_split,
+        {%- endif %}
         {%- for measure in measures %}
         activity_days.{{ measure }}
         {{- "," if not loop.last }}
@@ -111,6 +139,9 @@ parts as (
                                                      cast(units.first_exposed_at as date))
             and activity_days.activity_date <= greatest(cast(units.window_end_at as date),
                                                         cast(units.started_at as date))
+            {%- if split is not none %}
+            and (units.read_from_date is null or activity_days.activity_date >= units.read_from_date)
+            {%- endif %}
             {%- for boundary in boundaries %}
             and (
                 activity_days.activity_date <> cast(units.{{ boundary }} as date)
@@ -126,6 +157,12 @@ select
     {%- for measure in measures %}
     sum(case when is_in_window then {{ measure }} else 0 end) as {{ measure }}_in_window,
     sum(case when is_in_pre_period then {{ measure }} else 0 end) as {{ measure }}_pre_period
+    {%- if split is not none %},
+    sum(case when is_in_window and is_before_split then {{ measure }} else 0 end)
+        as {{ measure }}_in_window_before_split,
+    sum(case when is_in_pre_period and is_before_split then {{ measure }} else 0 end)
+        as {{ measure }}_pre_period_before_split
+    {%- endif %}
     {{- "," if not loop.last }}
     {%- endfor %}
 from parts

@@ -284,3 +284,27 @@
     where {{ day }} >= (select min({{ day }}) from {{ arg_dict['temp_relation'] }});
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
+
+
+{#- Custom incremental strategy: the run's rows are the whole new table (a model that
+    reads its previous rows to compute the next ones, int_experiment_unit_activity_summed):
+    delete every target row, then append them. -#}
+{% macro get_incremental_replace_all_sql(arg_dict) -%}
+    delete from {{ arg_dict['target_relation'] }};
+    {{ get_incremental_append_sql(arg_dict) }}
+{%- endmacro %}
+
+
+{#- SQL value of a one-column, one-row query, typed `type`: when dbt executes (and `now`),
+    read now and written as a constant (null: cast(null as type)); otherwise the query as a
+    subquery. -#}
+{% macro value_read_once(query, type, now=true) -%}
+    {%- if not (now and evaluated_once()) -%}
+        {{ return('cast((' ~ query ~ ') as ' ~ type ~ ')') }}
+    {%- endif -%}
+    {%- set value = run_query('select cast((' ~ query ~ ') as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
+    {%- if value is none -%}
+        {{ return('cast(null as ' ~ type ~ ')') }}
+    {%- endif -%}
+    {{ return("cast('" ~ value ~ "' as " ~ type ~ ")") }}
+{%- endmacro %}
