@@ -29,9 +29,12 @@
     `split`. `rows_from` and `days_from` (date constants, or none) are lower bounds of the
     days that are read, of `activity` and of `activity_days`: on a constant the scans skip
     the older row groups. Each must be at or before every day a unit needs from that input.
+    `kept_from` (a date constant): every unit with a read_from_date reads from that day; the
+    whole-day totals are then joined to those units from that day on only, and to the others
+    in full (one join of every unit with every day was most of an incremental run's time).
 #}
 {% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none,
-                            split=none, rows_from=none, days_from=none) -%}
+                            split=none, rows_from=none, days_from=none, kept_from=none) -%}
 {%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] -%}
 {%- set ts = dbt.type_timestamp() -%}
 with
@@ -113,6 +116,16 @@ parts as (
 
     union all
 
+    {#- with kept_from, the units that read from a day join only the day totals from
+        kept_from on (a constant: the scan skips older days), the others all of them #}
+    {%- set branches = [['read_from_date is null', none], ['read_from_date is not null', kept_from]]
+                       if kept_from is not none else [[none, none]] %}
+    {%- for unit_filter, branch_from in branches %}
+    {%- if not loop.first %}
+
+    union all
+    {% endif %}
+
     -- whole days: a day counts for an interval [a, b) when it lies entirely
     -- inside it: it starts at or after a, and it ends (the next midnight) at
     -- or before b, i.e. it is before b's date
@@ -142,12 +155,19 @@ parts as (
             {%- if split is not none %}
             and (units.read_from_date is null or activity_days.activity_date >= units.read_from_date)
             {%- endif %}
+            {%- if unit_filter is not none %}
+            and units.{{ unit_filter }}
+            {%- endif %}
+            {%- if branch_from is not none %}
+            and activity_days.activity_date >= {{ branch_from }}
+            {%- endif %}
             {%- for boundary in boundaries %}
             and (
                 activity_days.activity_date <> cast(units.{{ boundary }} as date)
                 or units.{{ boundary }} = cast(cast(units.{{ boundary }} as date) as {{ ts }})
             )
             {%- endfor %}
+    {%- endfor %}
 
 )
 

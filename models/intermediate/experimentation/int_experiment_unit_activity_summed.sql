@@ -68,11 +68,12 @@
 
 {#- lower bounds of the days read, as constants (the scans then skip older row groups):
     rows_from for the activity rows (cut days), days_from for the day totals -#}
-{%- set rows_from, days_from = none, none -%}
+{%- set rows_from, days_from, kept_from = none, none, none -%}
 {%- if is_incremental() and evaluated_once() -%}
     {%- set bounds = run_query(unit_read_bounds(units_sql)).rows[0] -%}
     {%- set rows_from = "cast('" ~ bounds[0] ~ "' as date)" if bounds[0] is not none else none -%}
     {%- set days_from = "cast('" ~ bounds[1] ~ "' as date)" if bounds[1] is not none else none -%}
+    {%- set kept_from = "cast('" ~ bounds[4] ~ "' as date)" if bounds[4] is not none else none -%}
     {{ log(this.identifier ~ ': ' ~ bounds[2] ~ ' of ' ~ bounds[3] ~ ' units keep their sums'
            ~ (' before ' ~ bounds[4] if bounds[4] is not none else '') ~ '; activity rows read from '
            ~ (bounds[0] or 'the first day') ~ ', day totals from ' ~ (bounds[1] or 'the first day'), info=true) }}
@@ -136,7 +137,19 @@ app_activity as (
 
     {{ unit_interval_sums('user_units', 'app_events_counted', 'user_id', 'event_at',
                           measures['app'], activity_days='app_days',
-                          split=split, rows_from=rows_from, days_from=days_from) | indent(4) }}
+                          split=split, rows_from=rows_from, days_from=days_from,
+                          kept_from=kept_from) | indent(4) }}
+
+),
+
+-- clicks counted per impression first: a group by over the clicks, not over every impression
+clicks_per_impression as (
+
+    select
+        impression_id,
+        count(*) as clicks
+    from {{ ref('stg_ads__clicks') }}
+    group by impression_id
 
 ),
 
@@ -146,11 +159,10 @@ impressions_counted as (
         impressions.user_id,
         impressions.shown_at,
         1 as impressions,
-        count(clicks.click_id) as clicks
+        coalesce(clicks_per_impression.clicks, 0) as clicks
     from {{ ref('stg_ads__impressions') }} as impressions
-    left join {{ ref('stg_ads__clicks') }} as clicks
-        on impressions.impression_id = clicks.impression_id
-    group by impressions.impression_id, impressions.user_id, impressions.shown_at
+    left join clicks_per_impression
+        on impressions.impression_id = clicks_per_impression.impression_id
 
 ),
 
@@ -158,7 +170,8 @@ ad_activity as (
 
     {{ unit_interval_sums('user_units', 'impressions_counted', 'user_id', 'shown_at',
                           measures['ad'],
-                          split=split, rows_from=rows_from, days_from=days_from) | indent(4) }}
+                          split=split, rows_from=rows_from, days_from=days_from,
+                          kept_from=kept_from) | indent(4) }}
 
 ),
 
@@ -176,7 +189,8 @@ report_activity as (
 
     {{ unit_interval_sums('user_units', 'reports_counted', 'reporter_user_id', 'reported_at',
                           measures['report'],
-                          split=split, rows_from=rows_from, days_from=days_from) | indent(4) }}
+                          split=split, rows_from=rows_from, days_from=days_from,
+                          kept_from=kept_from) | indent(4) }}
 
 ),
 
@@ -209,7 +223,8 @@ labeling_activity as (
 
     {{ unit_interval_sums('labeler_units', 'submissions_counted', 'labeler_id', 'submitted_at',
                           measures['labeling'],
-                          split=split, rows_from=rows_from, days_from=days_from) | indent(4) }}
+                          split=split, rows_from=rows_from, days_from=days_from,
+                          kept_from=kept_from) | indent(4) }}
 
 ),
 
@@ -248,7 +263,8 @@ creator_activity as (
 
     {{ unit_interval_sums('creator_units', 'views_received_counted', 'creator_id', 'event_at',
                           measures['creator'], activity_days='creator_days',
-                          split=split, rows_from=rows_from, days_from=days_from) | indent(4) }}
+                          split=split, rows_from=rows_from, days_from=days_from,
+                          kept_from=kept_from) | indent(4) }}
 
 ),
 
