@@ -78,6 +78,8 @@
            ~ (' before ' ~ bounds[4] if bounds[4] is not none else '') ~ '; activity rows read from '
            ~ (bounds[0] or 'the first day') ~ ', day totals from ' ~ (bounds[1] or 'the first day'), info=true) }}
 {%- endif %}
+{#- what every activity's sums take: the split and the bounds of the days read -#}
+{%- set read_days = {'split': split, 'rows_from': rows_from, 'days_from': days_from, 'kept_from': kept_from} %}
 
 with
 
@@ -136,9 +138,8 @@ app_days as (
 app_activity as (
 
     {{ unit_interval_sums('user_units', 'app_events_counted', 'user_id', 'event_at',
-                          measures['app'], activity_days='app_days',
-                          split=split, rows_from=rows_from, days_from=days_from,
-                          kept_from=kept_from) | indent(4) }}
+                          measures['app'],
+                          activity_days='app_days', **read_days) | indent(4) }}
 
 ),
 
@@ -169,9 +170,7 @@ impressions_counted as (
 ad_activity as (
 
     {{ unit_interval_sums('user_units', 'impressions_counted', 'user_id', 'shown_at',
-                          measures['ad'],
-                          split=split, rows_from=rows_from, days_from=days_from,
-                          kept_from=kept_from) | indent(4) }}
+                          measures['ad'], **read_days) | indent(4) }}
 
 ),
 
@@ -188,9 +187,7 @@ reports_counted as (
 report_activity as (
 
     {{ unit_interval_sums('user_units', 'reports_counted', 'reporter_user_id', 'reported_at',
-                          measures['report'],
-                          split=split, rows_from=rows_from, days_from=days_from,
-                          kept_from=kept_from) | indent(4) }}
+                          measures['report'], **read_days) | indent(4) }}
 
 ),
 
@@ -222,9 +219,7 @@ submissions_counted as (
 labeling_activity as (
 
     {{ unit_interval_sums('labeler_units', 'submissions_counted', 'labeler_id', 'submitted_at',
-                          measures['labeling'],
-                          split=split, rows_from=rows_from, days_from=days_from,
-                          kept_from=kept_from) | indent(4) }}
+                          measures['labeling'], **read_days) | indent(4) }}
 
 ),
 
@@ -262,9 +257,8 @@ creator_days as (
 creator_activity as (
 
     {{ unit_interval_sums('creator_units', 'views_received_counted', 'creator_id', 'event_at',
-                          measures['creator'], activity_days='creator_days',
-                          split=split, rows_from=rows_from, days_from=days_from,
-                          kept_from=kept_from) | indent(4) }}
+                          measures['creator'],
+                          activity_days='creator_days', **read_days) | indent(4) }}
 
 ),
 
