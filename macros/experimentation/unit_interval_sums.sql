@@ -30,8 +30,8 @@
     days that are read, of `activity` and of `activity_days`: on a constant the scans skip
     the older row groups. Each must be at or before every day a unit needs from that input.
     `kept_from` (a date constant): every unit with a read_from_date reads from that day; the
-    whole-day totals are then joined to those units from that day on only, and to the others
-    in full (one join of every unit with every day was most of an incremental run's time).
+    whole-day totals are then joined to those units from that day on only (a scan that skips
+    the older days), and to the others in full.
 #}
 {% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none,
                             split=none, rows_from=none, days_from=none, kept_from=none) -%}
