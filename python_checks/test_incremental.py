@@ -192,7 +192,8 @@ def test_experiment_unit_sums_kept_equal_a_full_sum(daily_cycle, tmp_path):
     """The last daily run kept most units' experiment sums for the days before the previous
     split and summed only the later days (int_experiment_unit_activity_summed); the table
     equals the same model summed in full over the same landing zone. (The final comparison
-    with the full build comes after the tail of late rows, whose run sums every unit again.)"""
+    with the full build comes after the tail of late rows, which can make a run sum every unit
+    again.)"""
     daily, _ = daily_cycle
     model = "int_experiment_unit_activity_summed"
     kept = re.search(rf"{model}: (\d+) of (\d+) units keep their sums before ", (daily / "after_days.log").read_text())
