@@ -6,6 +6,13 @@
     earliest day of an activity row that landed inside the lookback window.
 -#}
 
+{#- The four timestamps that bound a unit's window [first_exposed_at, window_end_at) and
+    pre-period [pre_period_start_at, started_at). -#}
+{% macro unit_interval_boundaries() -%}
+    {{ return(['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at']) }}
+{%- endmacro %}
+
+
 {#- The activity the unit sums read, as [staged relation, time column of the day a row
     counts on]. A click counts on its impression's day (see below). Videos, tasks and users
     need no entry: a row whose parent has not landed waits in quarantine and is staged with
@@ -62,7 +69,7 @@
 {% macro unit_settled_sums_hold(units, previous, settled_before) -%}
     {%- set midnight = 'cast(' ~ settled_before ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
     {{ previous }}.unit_id is not null
-    {%- for boundary in ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] %}
+    {%- for boundary in unit_interval_boundaries() %}
     and (
         {{ units }}.{{ boundary }} = {{ previous }}.{{ boundary }}
         or ({{ units }}.{{ boundary }} >= {{ midnight }} and {{ previous }}.{{ boundary }} >= {{ midnight }})
@@ -97,7 +104,7 @@
         least(
             min(read_from_date),
             min(case when read_from_date is null then least(
-                {%- for boundary in ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] %}
+                {%- for boundary in unit_interval_boundaries() %}
                 case when {{ boundary }} <> cast(cast({{ boundary }} as date) as {{ ts }})
                     then cast({{ boundary }} as date) end{{ ',' if not loop.last }}
                 {%- endfor %}

@@ -35,7 +35,7 @@
 #}
 {% macro unit_interval_sums(units, activity, activity_key, activity_at, measures, activity_days=none,
                             split=none, rows_from=none, days_from=none, kept_from=none) -%}
-{%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] -%}
+{%- set boundaries = unit_interval_boundaries() -%}
 {%- set ts = dbt.type_timestamp() -%}
 with
 

@@ -38,8 +38,7 @@
             min/max zonemaps, Parquet statistics) only on a comparison with a
             constant, so a subquery here made every incremental run read
             every staged and raw row -#}
-        {%- set value = run_query('select cast(' ~ start ~ ' as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
-        cast('{{ value if value is string else value.strftime('%Y-%m-%d %H:%M:%S.%f') }}' as {{ dbt.type_timestamp() }})
+        {{ value_read_once('select ' ~ start, dbt.type_timestamp()) }}
     {%- else -%}
         {{ start }}
     {%- endif -%}

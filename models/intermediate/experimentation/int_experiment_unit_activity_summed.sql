@@ -12,9 +12,9 @@
 -- Spark: a table summed in full on every run.
 {{ config(**unit_activity_config()) }}
 
+{%- set incremental = is_incremental() -%}
 {%- set lookback_days = var('incremental_lookback_days', 3) -%}
 {%- set ts = dbt.type_timestamp() -%}
-{%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_end_at'] -%}
 {#- each activity CTE below, its measures and the units it sums for -#}
 {%- set measures_by_activity = [
     ['app', ['watch_seconds', 'video_views', 'app_opens', 'likes']],
@@ -35,7 +35,7 @@
         {%- for part in ['in_window', 'pre_period'] -%}
             {%- do sum_columns.append([domain, measure ~ '_' ~ part]) -%}
             {%- do kept.update({measure ~ '_' ~ part: 'coalesce(previous.' ~ measure ~ '_' ~ part ~ '_settled, 0) + '
-                                if is_incremental() else ''}) -%}
+                                if incremental else ''}) -%}
         {%- endfor -%}
     {%- endfor -%}
 {%- endfor -%}
@@ -45,7 +45,6 @@
     the newest landing now (a full build and an incremental run of the same data agree). -#}
 {#- read once into constants on an incremental run; subqueries otherwise (a full build may
     be compiled, by dbt compile or sqlfluff, before the tables they read exist) -#}
-{%- set incremental = is_incremental() -%}
 {%- set loaded_through = value_read_once('select ' ~ experiment_activity_loaded_through(), ts, incremental) -%}
 {%- set split = 'coalesce(' ~ value_read_once(earliest_experiment_activity_day(
         dbt.dateadd('day', -1 * lookback_days, loaded_through)), 'date', incremental)
@@ -69,7 +68,7 @@
 {#- lower bounds of the days read, as constants (the scans then skip older row groups):
     rows_from for the activity rows (cut days), days_from for the day totals -#}
 {%- set rows_from, days_from, kept_from = none, none, none -%}
-{%- if is_incremental() and evaluated_once() -%}
+{%- if incremental and evaluated_once() -%}
     {%- set bounds = run_query(unit_read_bounds(units_sql)).rows[0] -%}
     {%- set rows_from = "cast('" ~ bounds[0] ~ "' as date)" if bounds[0] is not none else none -%}
     {%- set days_from = "cast('" ~ bounds[1] ~ "' as date)" if bounds[1] is not none else none -%}
