@@ -39,15 +39,66 @@ repeated_{{ table }} as (
 
 ),
 
+{%- if replaces_window %}
+-- on an incremental run, the window rows whose key is staged from a copy that
+-- landed earlier (duplicates even when first inside the window): found on the
+-- key and landing time alone, so the full raw rows are read once, below
+duplicates_of_staged_{{ table }} as (
+
+    select distinct
+        {% for column in key_columns -%}
+        landed.{{ column }},
+        {% endfor -%}
+        landed._loaded_at,
+        1 as is_duplicate_of_staged
+    from (
+        select {% for column in key_columns %}{{ column }}, {% endfor %}_loaded_at
+        from {{ base }}
+        where {{ landed_in_lookback_window(table) }}
+    ) as landed
+    inner join {{ staged }} as staged
+        on
+            {{ since }}
+            {% for column in key_columns -%}
+            staged.{{ column }} = landed.{{ column }}
+            and {% endfor -%}
+            staged._loaded_at < landed._loaded_at
+
+),
+
+{%- set landed -%}
+    (
+        select
+            landed.*,
+            duplicates.is_duplicate_of_staged
+        from {{ landed }} as landed
+        left join duplicates_of_staged_{{ table }} as duplicates
+            on
+                {% for column in key_columns -%}
+                landed.{{ column }} = duplicates.{{ column }}
+                and {% endfor -%}
+                landed._loaded_at = duplicates._loaded_at
+    )
+{%- endset %}
+{%- endif %}
+
 rejected_{{ table }} as (
 
+    -- quarantined rows, and on an incremental run the clean window rows whose
+    -- key is staged from an earlier copy
     select
         {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from {{ landed }} as landed
-    where quarantine_reason is not null
+    where
+        quarantine_reason is not null
+        {%- if replaces_window %}
+        or is_duplicate_of_staged = 1
+        {%- endif %}
 
     union all
 
+    -- later copies of keys repeated inside the scope, unless the key is
+    -- staged from a copy before them (the rows above)
     select
         {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from repeated_{{ table }} as clean
@@ -55,17 +106,6 @@ rejected_{{ table }} as (
         clean.landing_order > 1
         {%- if replaces_window %}
         and not {{ staged_from_earlier_copy(staged, 'clean', key_columns, since) }}
-
-    union all
-
-    -- on an incremental run, a clean copy inside the window of a key that is
-    -- staged from an earlier-landed copy (whatever its order in the window)
-    select
-        {{ rejected_row_columns(table, key_columns, raw_columns) }}
-    from {{ landed }} as landed
-    where
-        landed.quarantine_reason is null
-        and {{ staged_from_earlier_copy(staged, 'landed', key_columns, since) }}
         {%- endif %}
 
 ),
