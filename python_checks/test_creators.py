@@ -154,3 +154,22 @@ def test_did_matches_statsmodels_and_covers_truth(data, warehouse, sim_dir, plac
         truth = pd.read_csv(sim_dir / "truth" / "rollout_effects.csv")
         true_effect = float(truth.loc[truth.metric_name == "videos_published_per_creator_day", "true_effect"].iloc[0])
         assert wh.ci_lower <= true_effect <= wh.ci_upper
+
+
+@pytest.mark.parametrize("placebo", [False, True])
+def test_did_of_each_cohort_matches_statsmodels(data, warehouse, placebo):
+    """A cohort's scope is its stack alone: its own fixed effects, clusters and parameters."""
+    panel = _stacked_panel(data, placebo)
+    kind = "pre_trend_placebo" if placebo else "att"
+    wh = warehouse.execute(
+        "select estimate_scope, estimate, std_error, observations, stacks, clusters, parameters "
+        f"from fct_rewards_rollout_did where outcome_name = '{TRUTH_OUTCOME}' and estimate_kind = '{kind}' "
+        "and estimate_scope <> 'all'").df().set_index("estimate_scope")
+    assert sorted(wh.index) == sorted(panel.stack_id.unique())
+    for stack_id, stack in panel.groupby("stack_id"):
+        est, se, k = _statsmodels_did(stack.reset_index(drop=True))
+        row = wh.loc[stack_id]
+        assert (row.observations, row.stacks, row.parameters) == (len(stack), 1, k)
+        assert row.clusters == stack.country.nunique()
+        assert abs(row.estimate - est) < 1e-6, stack_id
+        assert abs(row.std_error - se) < 1e-6, stack_id

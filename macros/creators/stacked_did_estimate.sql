@@ -3,12 +3,15 @@
 
     Emits CTE definitions to place inside a model's `with` list, named
     <prefix>_unit_means, <prefix>_period_means, <prefix>_stack_means,
-    <prefix>_demeaned, <prefix>_coefficient, <prefix>_sizes, <prefix>_params,
-    <prefix>_scores, <prefix>_meat and <prefix>_estimated; the last has one
-    row per estimate_group. `panel` is a CTE with the columns estimate_group
-    (one estimate per value), stack_id, unit_id, period, cluster_id, y, d.
-    Within every (estimate_group, stack_id) the panel must be balanced (every
-    unit on every period), so two-way demeaning is exact:
+    <prefix>_demeaned, <prefix>_stack_cluster_sums, <prefix>_stack_sizes, <prefix>_scoped_sums,
+    <prefix>_scoped_sizes, <prefix>_coefficient, <prefix>_meat and
+    <prefix>_estimated; the last has one row per estimate_group x
+    estimate_scope, where the scope is 'all' (every stack pooled) or one
+    stack (its stack_id as a string). `panel` is a CTE with the columns
+    estimate_group (one estimate per value and scope), stack_id, unit_id,
+    period, cluster_id, y, d. Within every (estimate_group, stack_id) the
+    panel must be balanced (every unit on every period), so two-way demeaning
+    is exact:
         y~ = y - mean_unit(y) - mean_period(y) + mean_stack(y), same for d,
     and by Frisch-Waugh-Lovell the OLS coefficient of d in
         y = stack-unit FE + stack-period FE + delta * d + e
@@ -18,6 +21,12 @@
     the small-sample factor of statsmodels' cov_type='cluster', with
     K = parameters of the dummy regression = sum over stacks of
     (units + periods - 1) + 1.
+
+    Demeaning is within a stack, so a row's d~ and y~ are the same whether
+    the stack is estimated alone or pooled with the others, and a cluster's
+    score is sum_{i in g} d~ e = sum_g(d~ y~) - delta * sum_g(d~^2): the
+    panel is demeaned once and reduced to sums by stack x cluster, from
+    which both scopes' estimates and errors follow without a second pass.
 #}
 {% macro stacked_did_estimate(panel, prefix) %}
 
@@ -49,8 +58,6 @@
         select
             panel.estimate_group,
             panel.stack_id,
-            panel.unit_id,
-            panel.period,
             panel.cluster_id,
             panel.d,
             panel.y - unit_means.y_mean - period_means.y_mean + stack_means.y_mean as y_tilde,
@@ -70,68 +77,147 @@
 
     ),
 
-    {{ prefix }}_coefficient as (
-
-        select
-            estimate_group,
-            sum(d_tilde * y_tilde) / nullif(sum(d_tilde * d_tilde), 0) as estimate,
-            sum(d_tilde * d_tilde) as d_tilde_ss,
-            cast(count(*) as {{ dbt.type_bigint() }}) as observations,
-            cast(sum(d) as {{ dbt.type_bigint() }}) as treated_observations
-        from {{ prefix }}_demeaned
-        group by estimate_group
-
-    ),
-
-    {{ prefix }}_sizes as (
+    {{ prefix }}_stack_cluster_sums as (
 
         select
             estimate_group,
             stack_id,
-            count(distinct unit_id) as units,
-            count(distinct period) as periods
-        from {{ panel }}
+            cluster_id,
+            sum(d_tilde * y_tilde) as d_tilde_y_tilde,
+            sum(d_tilde * d_tilde) as d_tilde_ss,
+            count(*) as observations,
+            sum(d) as treated_observations
+        from {{ prefix }}_demeaned
         group by
             estimate_group,
-            stack_id
+            stack_id,
+            cluster_id
 
     ),
 
-    {{ prefix }}_params as (
+    -- a stack's units and periods: the rows of its unit and period means
+    {{ prefix }}_stack_sizes as (
+
+        select
+            stack_means.estimate_group,
+            stack_means.stack_id,
+            units.units,
+            periods.periods
+        from {{ prefix }}_stack_means as stack_means
+        inner join (
+            select
+                estimate_group,
+                stack_id,
+                count(*) as units
+            from {{ prefix }}_unit_means
+            group by
+                estimate_group,
+                stack_id
+        ) as units
+            on stack_means.estimate_group = units.estimate_group
+                and stack_means.stack_id = units.stack_id
+        inner join (
+            select
+                estimate_group,
+                stack_id,
+                count(*) as periods
+            from {{ prefix }}_period_means
+            group by
+                estimate_group,
+                stack_id
+        ) as periods
+            on stack_means.estimate_group = periods.estimate_group
+                and stack_means.stack_id = periods.stack_id
+
+    ),
+
+    -- the sums by cluster for each scope: every stack pooled, and each stack
+    {{ prefix }}_scoped_sums as (
 
         select
             estimate_group,
+            'all' as estimate_scope,
+            cluster_id,
+            sum(d_tilde_y_tilde) as d_tilde_y_tilde,
+            sum(d_tilde_ss) as d_tilde_ss,
+            sum(observations) as observations,
+            sum(treated_observations) as treated_observations
+        from {{ prefix }}_stack_cluster_sums
+        group by
+            estimate_group,
+            cluster_id
+
+        union all
+
+        select
+            estimate_group,
+            cast(stack_id as {{ dbt.type_string() }}) as estimate_scope,
+            cluster_id,
+            d_tilde_y_tilde,
+            d_tilde_ss,
+            observations,
+            treated_observations
+        from {{ prefix }}_stack_cluster_sums
+
+    ),
+
+    {{ prefix }}_scoped_sizes as (
+
+        select
+            estimate_group,
+            'all' as estimate_scope,
             cast(count(*) as {{ dbt.type_bigint() }}) as stacks,
             cast(sum(units) as {{ dbt.type_bigint() }}) as stack_units,
             cast(sum(units + periods - 1) + 1 as {{ dbt.type_bigint() }}) as parameters
-        from {{ prefix }}_sizes
+        from {{ prefix }}_stack_sizes
         group by estimate_group
 
-    ),
-
-    {{ prefix }}_scores as (
-
-        select
-            dm.estimate_group,
-            dm.cluster_id,
-            sum(dm.d_tilde * (dm.y_tilde - co.estimate * dm.d_tilde)) as score
-        from {{ prefix }}_demeaned as dm
-        inner join {{ prefix }}_coefficient as co
-            on dm.estimate_group = co.estimate_group
-        group by
-            dm.estimate_group,
-            dm.cluster_id
-
-    ),
-
-    {{ prefix }}_meat as (
+        union all
 
         select
             estimate_group,
+            cast(stack_id as {{ dbt.type_string() }}) as estimate_scope,
+            cast(1 as {{ dbt.type_bigint() }}) as stacks,
+            cast(units as {{ dbt.type_bigint() }}) as stack_units,
+            cast(units + periods as {{ dbt.type_bigint() }}) as parameters
+        from {{ prefix }}_stack_sizes
+
+    ),
+
+    {{ prefix }}_coefficient as (
+
+        select
+            estimate_group,
+            estimate_scope,
+            sum(d_tilde_y_tilde) / nullif(sum(d_tilde_ss), 0) as estimate,
+            sum(d_tilde_ss) as d_tilde_ss,
+            cast(sum(observations) as {{ dbt.type_bigint() }}) as observations,
+            cast(sum(treated_observations) as {{ dbt.type_bigint() }}) as treated_observations
+        from {{ prefix }}_scoped_sums
+        group by
+            estimate_group,
+            estimate_scope
+
+    ),
+
+    -- a cluster's score sum_g d~ (y~ - delta d~), from its two sums
+    {{ prefix }}_meat as (
+
+        select
+            sums.estimate_group,
+            sums.estimate_scope,
             cast(count(*) as {{ dbt.type_bigint() }}) as clusters,
-            sum(score * score) as score_ss
-        from {{ prefix }}_scores
-        group by estimate_group
+            sum(
+                (sums.d_tilde_y_tilde - co.estimate * sums.d_tilde_ss)
+                * (sums.d_tilde_y_tilde - co.estimate * sums.d_tilde_ss)
+            ) as score_ss
+        from {{ prefix }}_scoped_sums as sums
+        inner join {{ prefix }}_coefficient as co
+            on sums.estimate_group = co.estimate_group
+                and sums.estimate_scope = co.estimate_scope
+        group by
+            sums.estimate_group,
+            sums.estimate_scope
 
     ),
 
@@ -139,23 +225,26 @@
 
         select
             co.estimate_group,
+            co.estimate_scope,
             co.estimate,
             sqrt(
                 me.score_ss / nullif(co.d_tilde_ss * co.d_tilde_ss, 0)
                 * me.clusters / nullif(me.clusters - 1, 0)
-                * (co.observations - 1) / nullif(co.observations - pa.parameters, 0)
+                * (co.observations - 1) / nullif(co.observations - sz.parameters, 0)
             ) as std_error,
             co.observations,
             co.treated_observations,
             me.clusters,
-            pa.stacks,
-            pa.stack_units,
-            pa.parameters
+            sz.stacks,
+            sz.stack_units,
+            sz.parameters
         from {{ prefix }}_coefficient as co
         inner join {{ prefix }}_meat as me
             on co.estimate_group = me.estimate_group
-        inner join {{ prefix }}_params as pa
-            on co.estimate_group = pa.estimate_group
+                and co.estimate_scope = me.estimate_scope
+        inner join {{ prefix }}_scoped_sizes as sz
+            on co.estimate_group = sz.estimate_group
+                and co.estimate_scope = sz.estimate_scope
 
     )
 

@@ -5,7 +5,8 @@
 -- stacks pooled, or one cohort's stack) x kind: att = the intention-to-treat
 -- effect per creator-day; pre_trend_placebo = the same estimator on the
 -- pre-launch days only with a fake launch mid-way (should be ~0).
--- Standard errors are clustered by country (macro stacked_did_estimate).
+-- Standard errors are clustered by country (macro stacked_did_estimate,
+-- which gives both scopes from one pass over the panel).
 with
 
 panel as (
@@ -14,52 +15,56 @@ panel as (
 
 ),
 
-estimation_rows as (
+-- read four times by the estimator's first steps: computed once on DuckDB
+did_panel as {{ materialized() }} (
 
-    {% for scope in ['all', 'cohort'] %}
-        {% for kind in ['att', 'pre_trend_placebo'] %}
-            select
-                outcome_name,
-                {% if scope == 'all' %}'all'{% else %}cast(cohort_launched_on as {{ dbt.type_string() }}){% endif %}
-                    as estimate_scope,
-                '{{ kind }}' as estimate_kind,
-                cohort_launched_on as stack_id,
-                creator_id as unit_id,
-                activity_date as period,
-                country as cluster_id,
-                outcome_value as y,
-                {% if kind == 'att' %}treatment{% else %}placebo_treatment{% endif %} as d
-            from panel
-            {% if kind == 'pre_trend_placebo' %}where is_pre_period{% endif %}
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        {{ dbt.concat(['outcome_name', "'|att'"]) }} as estimate_group,
+        cohort_launched_on as stack_id,
+        creator_id as unit_id,
+        activity_date as period,
+        country as cluster_id,
+        outcome_value as y,
+        treatment as d
+    from panel
+
+    union all
+
+    select
+        {{ dbt.concat(['outcome_name', "'|pre_trend_placebo'"]) }} as estimate_group,
+        cohort_launched_on as stack_id,
+        creator_id as unit_id,
+        activity_date as period,
+        country as cluster_id,
+        outcome_value as y,
+        placebo_treatment as d
+    from panel
+    where is_pre_period
 
 ),
 
-did_panel as (
+outcomes as (
 
-    select
-        {{ dbt.concat(['outcome_name', "'|'", 'estimate_scope', "'|'", 'estimate_kind']) }} as estimate_group,
-        stack_id,
-        unit_id,
-        period,
-        cluster_id,
-        y,
-        d
-    from estimation_rows
+    select distinct outcome_name
+    from panel
 
 ),
 
 groups as (
 
-    select distinct
-        {{ dbt.concat(['outcome_name', "'|'", 'estimate_scope', "'|'", 'estimate_kind']) }} as estimate_group,
+    select
+        {{ dbt.concat(['outcome_name', "'|att'"]) }} as estimate_group,
         outcome_name,
-        estimate_scope,
-        estimate_kind
-    from estimation_rows
+        'att' as estimate_kind
+    from outcomes
+
+    union all
+
+    select
+        {{ dbt.concat(['outcome_name', "'|pre_trend_placebo'"]) }} as estimate_group,
+        outcome_name,
+        'pre_trend_placebo' as estimate_kind
+    from outcomes
 
 ),
 
@@ -69,7 +74,7 @@ final as (
 
     select
         groups.outcome_name,
-        groups.estimate_scope,
+        did_estimated.estimate_scope,
         groups.estimate_kind,
         did_estimated.estimate,
         did_estimated.std_error,
