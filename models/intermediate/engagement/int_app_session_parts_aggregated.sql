@@ -18,18 +18,13 @@
 -- against 131 s). Writing one row per event was most of the former event
 -- grain's time (220 of 432 CPU-s): parts are a seventh of the rows.
 {{ config(**affected_days_config('event_date')) }}
+-- the first rebuilt day as a constant, so the events scan skips the older row
+-- groups (a subquery cross-joined in read all 97M events at 100M: 7.7 s)
+{%- set rebuilt_from = earliest_event_day_landed_in_window(ref('stg_app__events')) if is_incremental() %}
 
 with
 
 {% if is_incremental() -%}
-first_rebuilt_day as (
-
-    select min(cast(event_at as date)) as rebuilt_from
-    from {{ ref('stg_app__events') }}
-    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
-
-),
-
 -- each user's last event before the first rebuilt day, when it is recent
 -- enough to continue into that day: it lends its session to the next event
 anchors as (
@@ -45,12 +40,11 @@ anchors as (
             order by previous.last_event_at desc, previous.last_event_of_day_id desc
         ) as recency_rank
     from {{ this }} as previous
-    cross join first_rebuilt_day
     where
         previous.last_event_of_day_id is not null
-        and previous.event_date < first_rebuilt_day.rebuilt_from
+        and previous.event_date < {{ rebuilt_from }}
         and previous.last_event_at >= {{ dbt.dateadd('minute', -1 * var('session_timeout_minutes', 30),
-                                                     'cast(first_rebuilt_day.rebuilt_from as ' ~ dbt.type_timestamp() ~ ')') }}
+                                                     'cast(' ~ rebuilt_from ~ ' as ' ~ dbt.type_timestamp() ~ ')') }}
 
 ),
 
@@ -60,8 +54,7 @@ events as (
     select events.*
     from {{ ref('stg_app__events') }} as events
     {%- if is_incremental() %}
-    cross join first_rebuilt_day
-    where cast(events.event_at as date) >= first_rebuilt_day.rebuilt_from
+    where events.event_at >= cast({{ rebuilt_from }} as {{ dbt.type_timestamp() }})
     {%- endif %}
 
 ),
