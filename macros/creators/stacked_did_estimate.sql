@@ -99,35 +99,26 @@
     {{ prefix }}_stack_sizes as (
 
         select
-            stack_means.estimate_group,
-            stack_means.stack_id,
-            units.units,
-            periods.periods
-        from {{ prefix }}_stack_means as stack_means
-        inner join (
+            estimate_group,
+            stack_id,
+            sum(is_unit) as units,
+            sum(1 - is_unit) as periods
+        from (
             select
                 estimate_group,
                 stack_id,
-                count(*) as units
+                1 as is_unit
             from {{ prefix }}_unit_means
-            group by
-                estimate_group,
-                stack_id
-        ) as units
-            on stack_means.estimate_group = units.estimate_group
-                and stack_means.stack_id = units.stack_id
-        inner join (
+            union all
             select
                 estimate_group,
                 stack_id,
-                count(*) as periods
+                0 as is_unit
             from {{ prefix }}_period_means
-            group by
-                estimate_group,
-                stack_id
-        ) as periods
-            on stack_means.estimate_group = periods.estimate_group
-                and stack_means.stack_id = periods.stack_id
+        ) as means
+        group by
+            estimate_group,
+            stack_id
 
     ),
 
