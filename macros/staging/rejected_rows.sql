@@ -57,12 +57,7 @@ duplicates_of_staged_{{ table }} as (
         where {{ landed_in_lookback_window(table) }}
     ) as landed
     inner join {{ staged }} as staged
-        on
-            {{ since }}
-            {% for column in key_columns -%}
-            staged.{{ column }} = landed.{{ column }}
-            and {% endfor -%}
-            staged._loaded_at < landed._loaded_at
+        on {{ staged_earlier_than('landed', key_columns, since) }}
 
 ),
 
@@ -183,13 +178,18 @@ select * from final
     exists (
         select 1
         from {{ staged }} as staged
-        where
-            {{ since }}
-            {% for column in key_columns -%}
-            staged.{{ column }} = {{ alias }}.{{ column }}
-            and {% endfor -%}
-            staged._loaded_at < {{ alias }}._loaded_at
+        where {{ staged_earlier_than(alias, key_columns, since) }}
     )
+{%- endmacro %}
+
+{#- The condition of staged_from_earlier_copy() on a staged row (alias `staged`): same
+    key as raw row `alias`, landed before it; also a join condition. -#}
+{% macro staged_earlier_than(alias, key_columns, since='') -%}
+    {{ since }}
+    {% for column in key_columns -%}
+    staged.{{ column }} = {{ alias }}.{{ column }}
+    and {% endfor -%}
+    staged._loaded_at < {{ alias }}._loaded_at
 {%- endmacro %}
 
 {#- The raw columns a base_ view lists in meta.raw_row_json (names, or
