@@ -21,11 +21,12 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install install-spark simulate-small run daily test lint build-small build-and-pytest pytest spark-build bench clean
+.PHONY: help install install-spark simulate-small run daily repair test lint build-small build-and-pytest pytest spark-build bench clean
 
 help:
 	@echo "make run          install, simulate the default dataset, dbt build, print a summary"
 	@echo "make daily        after make run LANDED_THROUGH=<date>: land the next day, nightly incremental build"
+	@echo "make repair       after removing a bad file: LANDED_SINCE=<its landing date> re-stages since then"
 	@echo "make test         lint, build and test on a small simulated dataset, run python_checks"
 	@echo "make spark-build  dbt build on the spark target (local PySpark) over the small dataset"
 	@echo "make bench        timings at SIZES (default 1m 10m 100m) app events -> docs/benchmarks.md"
@@ -67,6 +68,22 @@ daily: install
 	$(PY) -m simulator --out $(RUN_DIR) --append-day
 	SV_RAW_PATH=$(CURDIR)/$(RUN_DIR)/raw SV_DUCKDB_PATH=$(RUN_DIR)/warehouse.duckdb \
 		$(DBT) build --quiet --vars '{data_tests_scope: recent}'
+
+# Withdraw a bad file (docs/incremental.md, "Withdrawing a bad file"): after
+# removing it from the landing zone, `make repair LANDED_SINCE=<its landing
+# date>` deletes what staging took in since that date, classifies every raw
+# row landed since again (an incremental run of staging) and rebuilds the
+# models downstream of staging in full. The make-run dataset by default;
+# SV_RAW_PATH / SV_DUCKDB_PATH point it at another. DuckDB only.
+REPAIR_ENV = SV_RAW_PATH=$${SV_RAW_PATH:-$(CURDIR)/$(RUN_DIR)/raw} \
+	SV_DUCKDB_PATH=$${SV_DUCKDB_PATH:-$(RUN_DIR)/warehouse.duckdb}
+
+repair:
+	@[[ "$(LANDED_SINCE)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]] || \
+		{ echo "usage: make repair LANDED_SINCE=YYYY-MM-DD (the UTC landing date of the first withdrawn file)" >&2; exit 2; }
+	$(REPAIR_ENV) $(DBT) run-operation withdraw_rows_landed_since --args '{landed_since: "$(LANDED_SINCE)"}'
+	$(REPAIR_ENV) $(DBT) build --select path:models/staging
+	$(REPAIR_ENV) $(DBT) build --exclude path:models/staging --full-refresh
 
 # --------------------------------------------------------------- make test
 # Lint runs next to the build and pytest (its own DuckDB file and dbt

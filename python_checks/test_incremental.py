@@ -402,3 +402,37 @@ def test_a_late_file_of_one_table_keeps_raw_equal_to_staged_plus_rejected(daily_
                 (select count(*) from stg_ads__conversions),
                 (select count(*) from stg_ads__rejected_rows where source_table = 'conversions')""").fetchall()[0]
     assert raw == staged + rejected
+
+
+def test_withdrawn_files_are_repaired_to_a_full_rebuild(daily_cycle):
+    """A file that was staged, then found bad and removed from the landing
+    zone, stays in the append-only staging tables; `make repair
+    LANDED_SINCE=<its landing date>` takes it out everywhere. Here the files the
+    tests above landed (a late event, a late click, a delayed conversion) and
+    a mistaken copy of 20 events are withdrawn: after the repair the warehouse
+    equals the full build of the original landing zone again."""
+    daily, full = daily_cycle
+    events = daily / "raw" / "app" / "events"
+    last_file = [f for f in sorted(events.glob("landed_2*.parquet")) if re.fullmatch(r"landed_[0-9-]{10}", f.stem)][-1]
+    mistaken = pq.read_table(last_file).to_pandas().head(20)  # a replayed export with fresh ids
+    mistaken["event_id"] = [f"evt_6666666{i:02d}" for i in range(20)]
+    mistaken["_loaded_at"] = mistaken["_loaded_at"].max() + pd.Timedelta(hours=1)
+    pq.write_table(pa.Table.from_pandas(mistaken, schema=pq.read_schema(last_file), preserve_index=False),
+                   events / f"landed_{mistaken['_loaded_at'].iloc[0].date()}_mistaken.parquet")
+    build(daily)
+    suffixes = ("_late", "_late_click", "_delayed", "_mistaken")  # the files land_one_row() and this test wrote
+    withdrawn = [f for f in (daily / "raw").glob("*/*/landed_*.parquet") if f.stem.endswith(suffixes)]
+    assert len(withdrawn) == len(suffixes)
+    landed_since = min(pq.read_table(f, columns=["_loaded_at"]).column(0).to_pandas().min().date() for f in withdrawn)
+    for f in withdrawn:
+        f.unlink()
+    with duckdb.connect(str(daily / SANDBOX_DUCKDB), read_only=True) as con:
+        assert con.execute("select count(*) from stg_app__events where event_id like 'evt_6666666%'").fetchall() \
+            == [(20,)]  # staged, and a plain nightly run would keep them
+    env = sandbox_env(daily, daily / "raw")
+    repair = subprocess.run(["make", "-f", str(REPO / "Makefile"), "-C", str(daily), "repair",
+                             f"LANDED_SINCE={landed_since}", f"VENV={REPO / '.venv'}"],
+                            env=env, capture_output=True, text=True)
+    assert repair.returncode == 0, repair.stdout[-4000:] + repair.stderr[-2000:]
+    assert "stg_app__events: withdrew" in repair.stdout
+    assert differing_relations(daily / SANDBOX_DUCKDB, full) == []

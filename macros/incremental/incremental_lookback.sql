@@ -21,11 +21,14 @@
     source_table: a rejected-rows table keeps one window per raw table,
     counted back from that table's newest rejected row (one window for the
     whole table missed a late file of a table whose rows land earlier than
-    another's, whose rows then were neither staged nor rejected). -#}
+    another's, whose rows then were neither staged nor rejected). Rows that
+    claim to land after the run's clock (landing_clock()) do not count: a
+    rejected row from 2099 would otherwise start every later window in 2099. -#}
 {% macro incremental_lookback_start(column='_loaded_at', relation=none, source_table=none) -%}
     {%- set newest -%}
         (select max({{ column }}) from {{ relation or this }}
-         {%- if source_table %} where source_table = '{{ source_table }}'{% endif %})
+         where {{ column }} <= {{ landing_clock() }}
+         {%- if source_table %} and source_table = '{{ source_table }}'{% endif %})
     {%- endset -%}
     {%- set start -%}
         coalesce(
@@ -266,6 +269,7 @@
             source_table,
             {{ dbt.dateadd('day', -1 * var('incremental_lookback_days', 3), 'max(_loaded_at)') }} as window_start
         from {{ target }}
+        where _loaded_at <= {{ landing_clock() }}
         group by source_table
     ) as windows
     where

@@ -10,7 +10,17 @@
       enums            list of [column, enum name in var('enums') | 'country', nullable?]
       amounts          columns that must be >= 0
       weights          columns that must be > 0 (sampling weights)
-      timestamps       timestamp columns checked against 2015 and _loaded_at
+      bounded          other numeric columns with a plausible range
+      timestamps       timestamp columns checked against 2015 and _loaded_at;
+                       required (not null) unless listed in nullable_timestamps
+      nullable_timestamps  the timestamps that may be null (e.g. left_at)
+      unbounded_timestamps timestamps only checked for being readable (may be
+                       null or later than _loaded_at: experiments.ended_at)
+
+    Timestamps come from typed_timestamp() (macros/cross_engine/utc_timestamp.sql),
+    which also gives <column>__is_unparseable; _loaded_at is one of them.
+    Amounts, weights and bounded columns are checked against their range in
+    var('plausible_ranges') (keyed by raw column name) when it has one.
       orphans          list of [column, parent key expression that is null
                        when the left join found no parent]
 
@@ -27,7 +37,10 @@
     enums=[],
     amounts=[],
     weights=[],
+    bounded=[],
     timestamps=[],
+    nullable_timestamps=[],
+    unbounded_timestamps=[],
     orphans=[]
 ) -%}
     {%- set id_pattern = var('id_pattern') -%}
@@ -36,7 +49,12 @@
     {%- for orphan in orphans -%}
         {%- do unmatched.update({orphan[0]: orphan[1] ~ ' is null and '}) -%}
     {%- endfor -%}
+    {%- set ranges = var('plausible_ranges') -%}
     case
+        when _loaded_at__is_unparseable or _loaded_at is null
+            then 'null_timestamp:_loaded_at'
+        when _loaded_at > {{ landing_clock() }}
+            then 'future_timestamp:_loaded_at'
         {%- for column in primary_key %}
         when {{ column }} is null or trim({{ column }}) = ''
             then 'null_id:{{ column }}'
@@ -74,6 +92,19 @@
         {%- for column in weights %}
         when {{ column }} is null or {{ column }} <= 0
             then 'negative_amount:{{ column }}'
+        {%- endfor %}
+        {%- for column in amounts + weights + bounded if column in ranges %}
+        {%- set low, high = ranges[column] %}
+        when {{ column }} < {{ low }} or {{ column }} > {{ high }}
+            then 'implausible_value:{{ column }}'
+        {%- endfor %}
+        {%- for column in timestamps + unbounded_timestamps %}
+        when {{ column }}__is_unparseable
+            then 'unparseable_timestamp:{{ column }}'
+        {%- endfor %}
+        {%- for column in timestamps if column not in nullable_timestamps %}
+        when {{ column }} is null
+            then 'null_timestamp:{{ column }}'
         {%- endfor %}
         {%- for column in timestamps %}
         when {{ column }} < cast('{{ var("earliest_valid_timestamp") }}' as {{ dbt.type_timestamp() }})

@@ -25,10 +25,10 @@ typed as (
     select
         cast(request_id as {{ dbt.type_string() }}) as request_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
-        cast(requested_at as {{ dbt.type_timestamp() }}) as requested_at,
+        {{ typed_timestamp('requested_at') }},
         cast(placement as {{ dbt.type_string() }}) as placement,
         cast(is_filled as boolean) as is_filled,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -27,7 +27,7 @@ typed as (
         cast(name as {{ dbt.type_string() }}) as name,
         cast(industry as {{ dbt.type_string() }}) as industry,
         cast(country as {{ dbt.type_string() }}) as country,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

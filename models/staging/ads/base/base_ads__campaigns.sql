@@ -31,7 +31,7 @@ typed as (
         cast(daily_budget_micros as {{ dbt.type_bigint() }}) as daily_budget_micros,
         cast(start_date as date) as start_date,
         cast(end_date as date) as end_date,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -24,9 +24,9 @@ typed as (
     select
         cast(click_id as {{ dbt.type_string() }}) as click_id,
         cast(impression_id as {{ dbt.type_string() }}) as impression_id,
-        cast(clicked_at as {{ dbt.type_timestamp() }}) as clicked_at,
+        {{ typed_timestamp('clicked_at') }},
         cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -26,11 +26,11 @@ typed as (
         cast(conversion_id as {{ dbt.type_string() }}) as conversion_id,
         cast(click_id as {{ dbt.type_string() }}) as click_id,
         cast(impression_id as {{ dbt.type_string() }}) as impression_id,
-        cast(converted_at as {{ dbt.type_timestamp() }}) as converted_at,
+        {{ typed_timestamp('converted_at') }},
         cast(conversion_type as {{ dbt.type_string() }}) as conversion_type,
         cast(value_micros as {{ dbt.type_bigint() }}) as value_micros,
         cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -28,10 +28,10 @@ typed as (
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
         cast(ad_id as {{ dbt.type_string() }}) as ad_id,
-        cast(shown_at as {{ dbt.type_timestamp() }}) as shown_at,
+        {{ typed_timestamp('shown_at') }},
         cast(placement as {{ dbt.type_string() }}) as placement,
         cast(revenue_micros as {{ dbt.type_bigint() }}) as revenue_micros,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -31,7 +31,7 @@ typed as (
         cast(event_id as {{ dbt.type_string() }}) as event_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
+        {{ typed_timestamp('event_at') }},
         cast(session_hint as {{ dbt.type_string() }}) as session_hint,
         cast(video_id as {{ dbt.type_string() }}) as video_id,
         cast(target_user_id as {{ dbt.type_string() }}) as target_user_id,
@@ -42,7 +42,7 @@ typed as (
         cast(app_version as {{ dbt.type_string() }}) as app_version,
         cast(device_id as {{ dbt.type_string() }}) as device_id,
         cast(ip_address as {{ dbt.type_string() }}) as ip_address,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

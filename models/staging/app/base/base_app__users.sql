@@ -24,12 +24,12 @@ typed as (
 
     select
         cast(user_id as {{ dbt.type_string() }}) as user_id,
-        cast(signup_at as {{ dbt.type_timestamp() }}) as signup_at,
+        {{ typed_timestamp('signup_at') }},
         cast(country as {{ dbt.type_string() }}) as country,
         cast(platform as {{ dbt.type_string() }}) as platform,
         cast(age_band as {{ dbt.type_string() }}) as age_band,
         cast(acquisition_channel as {{ dbt.type_string() }}) as acquisition_channel,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

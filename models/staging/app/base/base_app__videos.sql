@@ -25,11 +25,11 @@ typed as (
     select
         cast(video_id as {{ dbt.type_string() }}) as video_id,
         cast(creator_id as {{ dbt.type_string() }}) as creator_id,
-        cast(published_at as {{ dbt.type_timestamp() }}) as published_at,
+        {{ typed_timestamp('published_at') }},
         cast(duration_s as {{ dbt.type_int() }}) as duration_s,
         cast(category as {{ dbt.type_string() }}) as category,
         cast(language as {{ dbt.type_string() }}) as language,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -28,9 +28,9 @@ typed as (
         cast(tier as {{ dbt.type_string() }}) as tier,
         cast(primary_category as {{ dbt.type_string() }}) as primary_category,
         cast(country as {{ dbt.type_string() }}) as country,
-        cast(verified_at as {{ dbt.type_timestamp() }}) as verified_at,
-        cast(registered_at as {{ dbt.type_timestamp() }}) as registered_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('verified_at') }},
+        {{ typed_timestamp('registered_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -46,7 +46,8 @@ checked as (
                 ['tier', 'creator_tier'],
                 ['country', 'country']
             ],
-            timestamps=['registered_at', 'verified_at']
+            timestamps=['registered_at', 'verified_at'],
+            nullable_timestamps=['verified_at']
         ) }} as quarantine_reason
     from typed
 

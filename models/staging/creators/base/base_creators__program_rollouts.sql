@@ -25,7 +25,7 @@ typed as (
         cast(country as {{ dbt.type_string() }}) as country,
         cast(program as {{ dbt.type_string() }}) as program,
         cast(launched_on as date) as launched_on,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

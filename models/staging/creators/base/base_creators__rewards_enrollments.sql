@@ -26,9 +26,9 @@ typed as (
         cast(enrollment_id as {{ dbt.type_string() }}) as enrollment_id,
         cast(creator_id as {{ dbt.type_string() }}) as creator_id,
         cast(program as {{ dbt.type_string() }}) as program,
-        cast(enrolled_at as {{ dbt.type_timestamp() }}) as enrolled_at,
-        cast(left_at as {{ dbt.type_timestamp() }}) as left_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('enrolled_at') }},
+        {{ typed_timestamp('left_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -52,6 +52,7 @@ checked as (
                 ['program', 'program']
             ],
             timestamps=['enrolled_at', 'left_at'],
+            nullable_timestamps=['left_at'],
             orphans=[
                 ['creator_id', 'parent_creator_id']
             ]

@@ -29,8 +29,8 @@ typed as (
         cast(period_end as date) as period_end,
         cast(qualified_views as {{ dbt.type_bigint() }}) as qualified_views,
         cast(amount_usd as double) as amount_usd,
-        cast(paid_at as {{ dbt.type_timestamp() }}) as paid_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('paid_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

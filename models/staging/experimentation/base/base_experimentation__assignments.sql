@@ -27,8 +27,8 @@ typed as (
         cast(experiment_id as {{ dbt.type_string() }}) as experiment_id,
         cast(unit_id as {{ dbt.type_string() }}) as unit_id,
         cast(variant as {{ dbt.type_string() }}) as variant,
-        cast(assigned_at as {{ dbt.type_timestamp() }}) as assigned_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('assigned_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

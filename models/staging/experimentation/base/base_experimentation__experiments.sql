@@ -31,11 +31,11 @@ typed as (
         cast(control_variant as {{ dbt.type_string() }}) as control_variant,
         cast(variants as {{ dbt.type_string() }}) as variants,
         cast(traffic_shares as {{ dbt.type_string() }}) as traffic_shares,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+        {{ typed_timestamp('started_at') }},
+        {{ typed_timestamp('ended_at') }},
         cast(primary_metric as {{ dbt.type_string() }}) as primary_metric,
         cast(hypothesis as {{ dbt.type_string() }}) as hypothesis,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -50,7 +50,8 @@ checked as (
                 ['domain', 'experiment_domain'],
                 ['randomization_unit', 'randomization_unit']
             ],
-            timestamps=['started_at']
+            timestamps=['started_at'],
+            unbounded_timestamps=['ended_at']
         ) }} as quarantine_reason
     from typed
 

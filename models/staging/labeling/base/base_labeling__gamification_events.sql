@@ -25,13 +25,13 @@ typed as (
     select
         cast(event_id as {{ dbt.type_string() }}) as event_id,
         cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
-        cast(event_at as {{ dbt.type_timestamp() }}) as event_at,
+        {{ typed_timestamp('event_at') }},
         cast(event_type as {{ dbt.type_string() }}) as event_type,
         cast(xp as {{ dbt.type_int() }}) as xp,
         cast(badge_id as {{ dbt.type_string() }}) as badge_id,
         cast(quest_id as {{ dbt.type_string() }}) as quest_id,
         cast(level as {{ dbt.type_int() }}) as level,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -24,11 +24,11 @@ typed as (
 
     select
         cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
-        cast(joined_at as {{ dbt.type_timestamp() }}) as joined_at,
+        {{ typed_timestamp('joined_at') }},
         cast(country as {{ dbt.type_string() }}) as country,
         cast(tier as {{ dbt.type_string() }}) as tier,
         cast(referral_source as {{ dbt.type_string() }}) as referral_source,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -25,10 +25,10 @@ typed as (
     select
         cast(payment_id as {{ dbt.type_string() }}) as payment_id,
         cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
-        cast(paid_at as {{ dbt.type_timestamp() }}) as paid_at,
+        {{ typed_timestamp('paid_at') }},
         cast(amount_usd as double) as amount_usd,
         cast(kind as {{ dbt.type_string() }}) as kind,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

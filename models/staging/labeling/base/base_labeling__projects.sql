@@ -27,8 +27,8 @@ typed as (
         cast(project_name as {{ dbt.type_string() }}) as project_name,
         cast(task_type as {{ dbt.type_string() }}) as task_type,
         cast(pay_per_task_usd as double) as pay_per_task_usd,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('started_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

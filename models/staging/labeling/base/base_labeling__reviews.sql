@@ -25,10 +25,10 @@ typed as (
     select
         cast(review_id as {{ dbt.type_string() }}) as review_id,
         cast(submission_id as {{ dbt.type_string() }}) as submission_id,
-        cast(reviewed_at as {{ dbt.type_timestamp() }}) as reviewed_at,
+        {{ typed_timestamp('reviewed_at') }},
         cast(is_accepted as boolean) as is_accepted,
         cast(reviewer_id as {{ dbt.type_string() }}) as reviewer_id,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -26,11 +26,11 @@ typed as (
         cast(submission_id as {{ dbt.type_string() }}) as submission_id,
         cast(task_id as {{ dbt.type_string() }}) as task_id,
         cast(labeler_id as {{ dbt.type_string() }}) as labeler_id,
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
+        {{ typed_timestamp('started_at') }},
+        {{ typed_timestamp('submitted_at') }},
         cast(answer as {{ dbt.type_string() }}) as answer,
         cast(is_skipped as boolean) as is_skipped,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -25,11 +25,11 @@ typed as (
     select
         cast(task_id as {{ dbt.type_string() }}) as task_id,
         cast(project_id as {{ dbt.type_string() }}) as project_id,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        {{ typed_timestamp('created_at') }},
         cast(is_gold as boolean) as is_gold,
         cast(gold_answer as {{ dbt.type_string() }}) as gold_answer,
         cast(difficulty as {{ dbt.type_string() }}) as difficulty,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -26,9 +26,9 @@ typed as (
         cast(action_id as {{ dbt.type_string() }}) as action_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(action as {{ dbt.type_string() }}) as action,
-        cast(acted_at as {{ dbt.type_timestamp() }}) as acted_at,
+        {{ typed_timestamp('acted_at') }},
         cast(reason as {{ dbt.type_string() }}) as reason,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

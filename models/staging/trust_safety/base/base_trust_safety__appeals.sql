@@ -25,10 +25,10 @@ typed as (
     select
         cast(appeal_id as {{ dbt.type_string() }}) as appeal_id,
         cast(decision_id as {{ dbt.type_string() }}) as decision_id,
-        cast(appealed_at as {{ dbt.type_timestamp() }}) as appealed_at,
-        cast(resolved_at as {{ dbt.type_timestamp() }}) as resolved_at,
+        {{ typed_timestamp('appealed_at') }},
+        {{ typed_timestamp('resolved_at') }},
         cast(outcome as {{ dbt.type_string() }}) as outcome,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -52,6 +52,7 @@ checked as (
                 ['outcome', 'appeal_outcome']
             ],
             timestamps=['appealed_at', 'resolved_at'],
+            nullable_timestamps=['resolved_at'],
             orphans=[
                 ['decision_id', 'parent_decision_id']
             ]

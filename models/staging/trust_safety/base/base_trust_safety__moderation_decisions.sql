@@ -26,14 +26,14 @@ typed as (
     select
         cast(decision_id as {{ dbt.type_string() }}) as decision_id,
         cast(video_id as {{ dbt.type_string() }}) as video_id,
-        cast(decided_at as {{ dbt.type_timestamp() }}) as decided_at,
+        {{ typed_timestamp('decided_at') }},
         cast(decision as {{ dbt.type_string() }}) as decision,
         cast(policy_id as {{ dbt.type_string() }}) as policy_id,
         cast(detection_source as {{ dbt.type_string() }}) as detection_source,
         cast(strategy_id as {{ dbt.type_string() }}) as strategy_id,
         cast(reviewer as {{ dbt.type_string() }}) as reviewer,
         cast(model_score as double) as model_score,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -59,6 +59,7 @@ checked as (
                 ['detection_source', 'detection_source'],
                 ['reviewer', 'reviewer_type']
             ],
+            bounded=['model_score'],
             timestamps=['decided_at'],
             orphans=[
                 ['video_id', 'parent_video_id']

@@ -25,7 +25,7 @@ typed as (
         cast(policy_id as {{ dbt.type_string() }}) as policy_id,
         cast(policy_name as {{ dbt.type_string() }}) as policy_name,
         cast(severity as {{ dbt.type_string() }}) as severity,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -25,11 +25,11 @@ typed as (
     select
         cast(sample_id as {{ dbt.type_string() }}) as sample_id,
         cast(event_id as {{ dbt.type_string() }}) as event_id,
-        cast(sampled_at as {{ dbt.type_timestamp() }}) as sampled_at,
+        {{ typed_timestamp('sampled_at') }},
         cast(is_violating as boolean) as is_violating,
         cast(policy_id as {{ dbt.type_string() }}) as policy_id,
         cast(sampling_weight as double) as sampling_weight,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

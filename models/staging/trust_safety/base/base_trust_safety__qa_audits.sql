@@ -26,12 +26,12 @@ typed as (
         cast(audit_id as {{ dbt.type_string() }}) as audit_id,
         cast(decision_id as {{ dbt.type_string() }}) as decision_id,
         cast(video_id as {{ dbt.type_string() }}) as video_id,
-        cast(audited_at as {{ dbt.type_timestamp() }}) as audited_at,
+        {{ typed_timestamp('audited_at') }},
         cast(is_violating as boolean) as is_violating,
         cast(policy_id as {{ dbt.type_string() }}) as policy_id,
         cast(sampling_stratum as {{ dbt.type_string() }}) as sampling_stratum,
         cast(sampling_weight as double) as sampling_weight,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

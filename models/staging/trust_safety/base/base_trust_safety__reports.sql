@@ -26,9 +26,9 @@ typed as (
         cast(report_id as {{ dbt.type_string() }}) as report_id,
         cast(reporter_user_id as {{ dbt.type_string() }}) as reporter_user_id,
         cast(video_id as {{ dbt.type_string() }}) as video_id,
-        cast(reported_at as {{ dbt.type_timestamp() }}) as reported_at,
+        {{ typed_timestamp('reported_at') }},
         cast(policy_id as {{ dbt.type_string() }}) as policy_id,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),

@@ -27,9 +27,9 @@ typed as (
         cast(strategy_name as {{ dbt.type_string() }}) as strategy_name,
         cast(kind as {{ dbt.type_string() }}) as kind,
         cast(target_policy_id as {{ dbt.type_string() }}) as target_policy_id,
-        cast(launched_at as {{ dbt.type_timestamp() }}) as launched_at,
-        cast(retired_at as {{ dbt.type_timestamp() }}) as retired_at,
-        cast(_loaded_at as {{ dbt.type_timestamp() }}) as _loaded_at
+        {{ typed_timestamp('launched_at') }},
+        {{ typed_timestamp('retired_at') }},
+        {{ typed_timestamp('_loaded_at') }}
     from source
 
 ),
@@ -44,7 +44,8 @@ checked as (
             enums=[
                 ['kind', 'strategy_kind']
             ],
-            timestamps=['launched_at', 'retired_at']
+            timestamps=['launched_at', 'retired_at'],
+            nullable_timestamps=['retired_at']
         ) }} as quarantine_reason
     from typed
 
