@@ -73,7 +73,7 @@
         {# a guard, not a branch in use: the escaped name must match this one file only #}
         {%- set matched = run_query('select file from glob(' ~ file_pattern ~ ')').columns[0].values() | list -%}
         {%- if matched != [row[0]] -%}
-            {%- do raise_experiment_import_error(row[0], "its name cannot be read safely (as a pattern it matches " ~ matched | length ~ " files); rename it") -%}
+            {%- do raise_experiment_import_error(row[0], "its name cannot be read safely (as a glob pattern it matches: " ~ matched | join(', ') ~ "); rename it") -%}
         {%- endif -%}
         {%- set relation = 'read_csv(' ~ file_pattern ~ ', header = true, all_varchar = true)' -%}
         {%- set head = run_query('select * from ' ~ relation ~ ' limit 0') -%}
