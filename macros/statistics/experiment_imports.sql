@@ -123,11 +123,7 @@
     {%- set columns = experiment_import_columns() -%}
     {%- set by_name = {} -%}
     {%- for header in file['columns'] -%}
-        {%- set name = header | trim | lower -%}
-        {%- if name in by_name -%}
-            {%- do raise_experiment_import_error(file['file'], "column " ~ name ~ " appears twice in the header (" ~ file['columns'] | join(', ') ~ ")") -%}
-        {%- endif -%}
-        {%- do by_name.update({name: header}) -%}
+        {%- do by_name.update({header | trim | lower: header}) -%}
     {%- endfor -%}
     {%- set missing = columns['required'] | reject('in', by_name) | list -%}
     {%- if missing -%}
