@@ -5,8 +5,8 @@
 
     experiment_import_files() lists the files and their header columns and returns, per file,
     a relation to select from. DuckDB globs the folder (an absent or empty folder gives no
-    files). Spark points an external text table at the folder (an absent folder reads as
-    empty) to list the files, then reads each file through a temporary csv view with its
+    files). Spark points an external binaryFile table at the folder (an absent folder reads
+    as empty) to list the files, then reads each file through a temporary csv view with its
     header. Each file is read with all columns as text; typing and checks happen in SQL.
 
     File names, the folder and header names are run-time values: they enter SQL only through
