@@ -8,28 +8,12 @@
 -- The SQL below is assembled from Jinja strings, which sqlfluff cannot lay out.
 -- noqa: disable=LT02
 
-{%- set required = ['experiment_id', 'unit_id', 'variant', 'is_control', 'metric_name', 'numerator'] -%}
-{%- set optional = ['denominator', 'covariate', 'traffic_share'] -%}
+{#- Listing, escaping and checks live in macros/statistics/experiment_imports.sql. -#}
+{%- set columns = experiment_import_columns() -%}
 {%- set files = experiment_import_files() if execute else [] -%}
 {%- set selects = [] -%}
 {%- for f in files -%}
-    {%- set cols = {} -%}
-    {%- for c in f['columns'] -%}{%- do cols.update({c | trim | lower: c}) -%}{%- endfor -%}
-    {%- set missing = [] -%}
-    {%- for c in required if c not in cols -%}{%- do missing.append(c) -%}{%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error("Experiment import file " ~ f['file'] ~ ": missing required column(s) " ~ missing | join(', ') ~ " (header: " ~ f['columns'] | join(', ') ~ "). See docs/experimentation.md.") }}
-    {%- endif -%}
-    {%- set parts = ["'" ~ f['file'] ~ "' as source_file"] -%}
-    {%- for c in required + optional -%}
-        {%- if c in cols -%}
-            {%- set quoted = ('`' ~ cols[c] ~ '`') if target.type == 'spark' else ('"' ~ cols[c] ~ '"') -%}
-            {%- do parts.append('trim(cast(' ~ quoted ~ ' as ' ~ dbt.type_string() ~ ')) as ' ~ c) -%}
-        {%- else -%}
-            {%- do parts.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ c) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- do selects.append('select ' ~ parts | join(', ') ~ ' from ' ~ f['relation']) -%}
+    {%- do selects.append(experiment_import_file_select(f)) -%}
 {%- endfor -%}
 
 {%- set typed_sql -%}
@@ -48,6 +32,7 @@
         try_cast(covariate as double) as covariate,
         try_cast(traffic_share as double) as traffic_share,
         is_control as is_control_text,
+        numerator as numerator_text,
         denominator as denominator_text,
         covariate as covariate_text,
         traffic_share as traffic_share_text
@@ -56,7 +41,7 @@
         {{ selects | join('\n        union all\n        ') }}
     {%- else %}
         select
-            {% for c in ['source_file'] + required + optional -%}
+            {% for c in ['source_file'] + columns['required'] + columns['optional'] -%}
         cast(null as {{ dbt.type_string() }}) as {{ c }}{{ ',' if not loop.last }}
         {% endfor -%}
         where 1 = 0
@@ -65,33 +50,7 @@
 {%- endset -%}
 
 {%- if execute and selects -%}
-    {%- set row_checks = [
-        ("an empty experiment_id, unit_id, variant or metric_name",
-         "coalesce(experiment_id, '') = '' or coalesce(unit_id, '') = '' or coalesce(variant, '') = '' or coalesce(metric_name, '') = ''"),
-        ("a non-numeric or empty numerator", "numerator is null"),
-        ("a non-numeric denominator", "denominator_text is not null and denominator_text <> '' and try_cast(denominator_text as double) is null"),
-        ("a non-numeric covariate", "covariate_text is not null and covariate_text <> '' and try_cast(covariate_text as double) is null"),
-        ("a non-numeric traffic_share", "traffic_share_text is not null and traffic_share_text <> '' and try_cast(traffic_share_text as double) is null"),
-        ("an is_control value that is not true or false", "is_control is null"),
-    ] -%}
-    {%- for problem, condition in row_checks -%}
-        {%- set bad = run_query('select source_file, experiment_id, unit_id, metric_name from (' ~ typed_sql ~ ') as t where ' ~ condition ~ ' limit 1') -%}
-        {%- if bad.rows | length > 0 -%}
-            {{ exceptions.raise_compiler_error("Experiment import file " ~ bad.rows[0][0] ~ ": " ~ problem ~ " (first bad row: experiment_id=" ~ bad.rows[0][1] ~ ", unit_id=" ~ bad.rows[0][2] ~ ", metric_name=" ~ bad.rows[0][3] ~ "). Nothing was loaded.") }}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set controls = run_query('select min(source_file), experiment_id, count(distinct case when is_control then variant end) from (' ~ typed_sql ~ ') as t group by experiment_id having count(distinct case when is_control then variant end) <> 1 order by experiment_id limit 1') -%}
-    {%- if controls.rows | length > 0 -%}
-        {{ exceptions.raise_compiler_error("Experiment import file " ~ controls.rows[0][0] ~ ": experiment " ~ controls.rows[0][1] ~ " has " ~ controls.rows[0][2] ~ " control variants (is_control must be true for exactly one variant). Nothing was loaded.") }}
-    {%- endif -%}
-    {%- set mixed = run_query('select min(source_file), experiment_id, variant from (' ~ typed_sql ~ ') as t group by experiment_id, variant having count(distinct is_control) > 1 limit 1') -%}
-    {%- if mixed.rows | length > 0 -%}
-        {{ exceptions.raise_compiler_error("Experiment import file " ~ mixed.rows[0][0] ~ ": variant " ~ mixed.rows[0][2] ~ " of experiment " ~ mixed.rows[0][1] ~ " is marked both control and not control. Nothing was loaded.") }}
-    {%- endif -%}
-    {%- set dupes = run_query('select min(source_file), experiment_id, unit_id, metric_name, variant from (' ~ typed_sql ~ ') as t group by experiment_id, unit_id, metric_name, variant having count(*) > 1 limit 1') -%}
-    {%- if dupes.rows | length > 0 -%}
-        {{ exceptions.raise_compiler_error("Experiment import file " ~ dupes.rows[0][0] ~ ": duplicate rows for experiment_id=" ~ dupes.rows[0][1] ~ ", unit_id=" ~ dupes.rows[0][2] ~ ", metric_name=" ~ dupes.rows[0][3] ~ ", variant=" ~ dupes.rows[0][4] ~ ". Nothing was loaded.") }}
-    {%- endif -%}
+    {%- do check_experiment_imports(files, typed_sql) -%}
 {%- endif %}
 
 with
