@@ -82,7 +82,7 @@ repair:
 	@[[ "$(LANDED_SINCE)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]] || \
 		{ echo "usage: make repair LANDED_SINCE=YYYY-MM-DD (the UTC landing date of the first withdrawn file)" >&2; exit 2; }
 	$(REPAIR_ENV) $(DBT) run-operation withdraw_rows_landed_since --args '{landed_since: "$(LANDED_SINCE)"}'
-	$(REPAIR_ENV) $(DBT) build --select path:models/staging
+	$(REPAIR_ENV) $(DBT) build --select path:models/staging --indirect-selection cautious
 	$(REPAIR_ENV) $(DBT) build --exclude path:models/staging --full-refresh
 
 # --------------------------------------------------------------- make test
