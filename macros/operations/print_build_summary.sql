@@ -163,11 +163,11 @@
     {{ print('  significant primary metric (Bonferroni-adjusted):' ~ (' none' if not significant else '')) }}
     {%- for row in significant %}
         {{ print('    ' ~ row[0] ~ ' ' ~ row[1] ~ ' ' ~ row[2] ~ ': ' ~ '{:+.1%}'.format(row[3])
-                 ~ ', adjusted p ' ~ '{:.2g}'.format(row[4])) }}
+                 ~ ', adjusted p ' ~ '{:.2g}'.format(row[4] | float)) }}
     {%- endfor %}
     {{ print('  sample ratio mismatch (effects not trustworthy):' ~ (' none' if not srm else '')) }}
     {%- for row in srm %}
-        {{ print('    ' ~ row[0] ~ ': SRM p ' ~ '{:.2g}'.format(row[1])) }}
+        {{ print('    ' ~ row[0] ~ ': SRM p ' ~ '{:.2g}'.format(row[1] | float)) }}
     {%- endfor %}
 {% endmacro %}
 
