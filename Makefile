@@ -15,7 +15,7 @@ SQLFLUFF := $(VENV)/bin/sqlfluff
 # and the published Parquet), where the defaults of profiles.yml, the sources,
 # the readout renderer and mf point, so every command of the README works
 # without setting a path; PRESET=small builds the small dataset there in about
-# a minute. make test: the small one in data/small/ (its own raw zone and
+# 1.5 minutes. make test: the small one in data/small/ (its own raw zone and
 # DuckDB file, so the two never overwrite each other).
 RUN_DIR ?= data
 PRESET ?= default
@@ -37,7 +37,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 help:
 	@echo "make run          install, simulate the default dataset into data/, dbt build, print a summary"
-	@echo "                  (PRESET=small: the small dataset, ~1 min; LANDED_THROUGH=<date>: land up to that day)"
+	@echo "                  (PRESET=small: the small dataset, ~1.5 min; LANDED_THROUGH=<date>: land up to that day)"
 	@echo "make daily        after make run LANDED_THROUGH=<date>: land the next day, nightly incremental build"
 	@echo "make test         lint, build and test on a small simulated dataset, run python_checks"
 	@echo "make spark-build  dbt build on the spark target (local PySpark) over the small dataset"
