@@ -3,14 +3,18 @@
     .venv/bin/python analyses/render_experiment_readout.py --experiment exp_001 --out reports/exp_001.html
 
 Reads fct_experiment_health and fct_experiment_results from the DuckDB warehouse
-(--duckdb, default env SV_DUCKDB_PATH or data/warehouse.duckdb). The forest plots are inline
-SVG: one row per metric x treatment variant, the relative effect with its 95% interval.
+(--duckdb, default env SV_DUCKDB_PATH or data/warehouse.duckdb, where `make run` builds).
+While another process (a build) holds the DuckDB file, it reads the same marts from the
+Parquet files the build published (env SV_PUBLISH_PATH, default the folder of the DuckDB
+file) and says so on stderr. The forest plots are inline SVG: one row per metric x treatment
+variant, the relative effect with its 95% interval.
 """
 from __future__ import annotations
 
 import argparse
 import html
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -96,13 +100,46 @@ def render(con, experiment_id: str) -> str:
     return "\n".join(parts)
 
 
+READOUT_MARTS = ("fct_experiment_health", "fct_experiment_results")
+
+
+def connect_published(folder: Path):
+    """An in-memory DuckDB whose views of the readout's marts read <folder>/<mart>.parquet."""
+    con = duckdb.connect()
+    for name in READOUT_MARTS:
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise SystemExit(f"{path} not found: the warehouse is locked and this mart was not published there "
+                             "(set SV_PUBLISH_PATH to the folder the build publishes to)")
+        quoted = "'" + str(path).replace("'", "''") + "'"  # a view cannot take a prepared parameter
+        con.execute(f"create view {name} as select * from read_parquet({quoted})")
+    return con
+
+
+def connect(database: str, publish_dir: str | None):
+    """Read-only connection to the warehouse, or to its published Parquet while
+    another process holds the DuckDB file's write lock."""
+    if not Path(database).is_file():
+        raise SystemExit(f"no DuckDB warehouse at {database}: run `make run`, or pass --duckdb "
+                         "(or set SV_DUCKDB_PATH) for another build")
+    try:
+        return duckdb.connect(database, read_only=True)
+    except duckdb.IOException as exc:
+        if "Could not set lock" not in str(exc):
+            raise
+    folder = Path(publish_dir) if publish_dir else Path(database).parent
+    print(f"{database} is locked by another process (a build?): reading the Parquet files "
+          f"the last build published in {folder}/", file=sys.stderr)
+    return connect_published(folder)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--experiment", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--duckdb", default=os.environ.get("SV_DUCKDB_PATH", "data/warehouse.duckdb"))
     args = ap.parse_args()
-    con = duckdb.connect(args.duckdb, read_only=True)
+    con = connect(args.duckdb, os.environ.get("SV_PUBLISH_PATH"))
     page = render(con, args.experiment)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
