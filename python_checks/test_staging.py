@@ -139,7 +139,11 @@ def test_reconciliation_test_fails_when_staging_loses_rows(sim_dir, new_sandbox,
 
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
     status = {r["unique_id"].split(".")[2]: r["status"] for r in results}
+    message = {r["unique_id"].split(".")[2]: r["message"] or "" for r in results}
     tampered = [k for k in status if k.startswith(f"rows_reconcile_with_raw_stg_{system}__{table}_")]
-    assert len(tampered) == 1 and status[tampered[0]] == "fail"
+    # the test stops with an error that says what and where, not just a row count
+    assert len(tampered) == 1 and status[tampered[0]] == "error"
+    assert f"{system}.{table} does not reconcile" in message[tampered[0]]
+    assert "Landing dates that differ: 20" in message[tampered[0]] and "make repair LANDED_SINCE=20" in message[tampered[0]]
     others = [k for k in status if k.startswith("rows_reconcile_with_raw_") and k not in tampered]
     assert others and all(status[k] == "pass" for k in others)
