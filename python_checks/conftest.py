@@ -31,7 +31,7 @@ DBT = str(BIN / "dbt")
 # file at the same relative path in each (dbt runs from the project folder),
 # and a copy of one parse's state, so dbt re-parses only what differs.
 SANDBOX_DUCKDB = Path("data") / "warehouse.duckdb"
-DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
+DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "dbt_plugins", "models", "macros", "seeds", "tests", "analyses"]
 
 
 def load_run_bench():
