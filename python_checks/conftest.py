@@ -31,7 +31,7 @@ DBT = str(BIN / "dbt")
 # file at the same relative path in each (dbt runs from the project folder),
 # and a copy of one parse's state, so dbt re-parses only what differs.
 SANDBOX_DUCKDB = Path("data") / "warehouse.duckdb"
-DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
+DBT_PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "dbt_plugins", "models", "macros", "seeds", "tests", "analyses"]
 
 
 def load_run_bench():
@@ -84,7 +84,8 @@ def run_sandbox(root: Path, args: list[str], env: dict[str, str]) -> subprocess.
 # out whole files (make test: --dist loadfile --no-loadscope-reorder keeps this
 # order), and a long file picked up last keeps one worker busy while the other
 # has nothing left to do.
-LONG_FILES_FIRST = ["test_readme_commands.py", "test_incremental.py", "test_core_anomalies.py", "test_experiment_imports.py", "test_staging.py"]
+LONG_FILES_FIRST = ["test_readme_commands.py", "test_incremental.py", "test_core_anomalies.py", "test_experiment_imports.py",
+                    "test_staging.py", "test_pii.py"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -95,7 +95,7 @@ def test_no_raw_pii_after_staging(warehouse, raw):
     assert raw_ips and raw_devices
     assert not raw_ips & set(staged["ip_address_hash"])
     assert not raw_devices & set(staged["device_id_hash"])
-    assert staged["ip_address_hash"].str.fullmatch(r"[0-9a-f]{32}").all()
+    assert staged["ip_address_hash"].str.fullmatch(r"[0-9a-f]{64}").all()
     # the rejected rows' JSON is hashed too
     ipv4 = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
     rows = warehouse.sql("select raw_row_json from stg_app__rejected_rows where source_table = 'events'").df()
@@ -105,10 +105,15 @@ def test_no_raw_pii_after_staging(warehouse, raw):
         assert not ipv4.search(text)
 
 
-def test_hash_is_salted_and_stable(warehouse, raw):
-    """Same raw value, same hash (joins work); not a plain md5 of the value."""
+def test_hash_is_keyed_and_stable(warehouse, raw):
+    """Same raw value, same hash (joins work): the HMAC-SHA256 of the value
+    with the build's key (SV_PII_KEY, else the development key; test_pii.py
+    checks every row and the key's handling)."""
     import hashlib
+    import hmac
+    import os
 
+    key = (os.environ.get("SV_PII_KEY") or "dev-only-pii-key-not-secret").encode()
     events = raw("app", "events").dropna(subset=["ip_address", "event_id"]).head(50)
     staged = warehouse.sql(
         "select event_id, ip_address_hash from stg_app__events where event_id in "
@@ -118,8 +123,8 @@ def test_hash_is_salted_and_stable(warehouse, raw):
     for _, row in events.iterrows():
         if row["event_id"] in staged.index:
             digest = staged.loc[row["event_id"], "ip_address_hash"]
-            assert digest != hashlib.md5(row["ip_address"].encode()).hexdigest()
-            assert digest == hashlib.md5(("dev-only-salt-not-secret" + row["ip_address"]).encode()).hexdigest()
+            assert digest != hashlib.sha256(row["ip_address"].encode()).hexdigest()
+            assert digest == hmac.new(key, row["ip_address"].encode(), hashlib.sha256).hexdigest()
 
 
 @pytest.mark.parametrize("system,table,column", [("app", "users", "country")])

@@ -193,8 +193,10 @@ select * from final
 {%- endmacro %}
 
 {#- The raw columns a base_ view lists in meta.raw_row_json (names, or
-    [raw name, column] where the view renamed it); a placeholder at parse
-    time, when the graph is not loaded yet. -#}
+    [raw name, column] where the view renamed it), for row_as_json(): a
+    column whose YAML has meta contains_pii: true becomes [raw name, its
+    hash_pii()], so the JSON keeps PII hashed like the staged tables do. A
+    placeholder at parse time, when the graph is not loaded yet. -#}
 {% macro base_raw_row_columns(system, table) -%}
     {%- if not execute -%}
         {{ return(['_loaded_at']) }}
@@ -204,7 +206,16 @@ select * from final
     {%- if not columns -%}
         {{ exceptions.raise_compiler_error('base_' ~ system ~ '__' ~ table ~ ' has no meta.raw_row_json: list the raw columns its rejected rows keep as JSON') }}
     {%- endif -%}
-    {{ return(columns) }}
+    {%- set json_columns = [] -%}
+    {%- for column in columns -%}
+        {%- set described = node.columns.get(json_value(column), {}) -%}
+        {%- if described.get('config', {}).get('meta', {}).get('contains_pii') -%}
+            {%- do json_columns.append([json_key(column), hash_pii(json_value(column))]) -%}
+        {%- else -%}
+            {%- do json_columns.append(column) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(json_columns) }}
 {%- endmacro %}
 
 {# The key of a rejected row as one string; composite keys joined with '|'. #}
