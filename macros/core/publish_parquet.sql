@@ -31,14 +31,14 @@
         {%- set level = parts[:depth] | join('/') -%}
         {%- if level not in ['', '.', '..'] and not level.endswith('/..') %}
     copy (select 1 as partition_key, 1 as nothing where false)
-    to '{{ level | replace("'", "''") }}' (format parquet, partition_by (partition_key), overwrite_or_ignore true);
+    to {{ sql_string_literal(level) }} (format parquet, partition_by (partition_key), overwrite_or_ignore true);
         {%- endif -%}
     {%- endfor %}
 {%- endmacro %}
 
 {% macro duckdb__publish_parquet(relation) -%}
     {{ duckdb__create_publish_directory() }}
-    copy (select * from {{ relation }}) to '{{ publish_path(relation.identifier) | replace("'", "''") }}' (format parquet)
+    copy (select * from {{ relation }}) to {{ sql_string_literal(publish_path(relation.identifier)) }} (format parquet)
 {%- endmacro %}
 
 {% macro default__publish_parquet(relation) -%}

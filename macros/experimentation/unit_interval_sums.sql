@@ -11,7 +11,7 @@
     numeric `measures` (non-null: 0 where a row does not count).
 
     Why not join every activity row to every unit it falls in: a user is in several experiments
-    at once, and at 10M app events that join had 69M rows. Activity is summed per key and day
+    at once, so that join had several times the rows of the activity. Activity is summed per key and day
     instead. A day that none of the unit's four timestamps cuts (a timestamp not at midnight lies
     inside exactly one day) is wholly inside or wholly outside each interval, so its day total
     counts as a whole. Only on the cut days are rows placed one by one by their timestamp.

@@ -14,8 +14,8 @@
     campaign and is staged with its own _loaded_at inside the window.
     A row's own day is event_days_landed_in_window(), as for the app events.
     Every branch reads staged tables filtered on their own _loaded_at or on
-    the window's users, not the view of every ad event (at 10M events the
-    view filtered on user_id cost more than the rebuilt days saved).
+    the window's users, not the view of every ad event (the view filtered
+    on user_id cost more than the rebuilt days saved).
 -#}
 {% macro ad_activity_days_landed_in_window() -%}
     {%- set loaded_after = incremental_lookback_start('max_loaded_at') -%}

@@ -160,7 +160,7 @@
     {%- set srm = run_query(srm_sql).rows -%}
     {{ print('') }}
     {{ print('Experiments (' ~ experiment_count ~ ' analysed; fct_experiment_results, fct_experiment_health)') }}
-    {{ print('  significant primary metric (Bonferroni-adjusted):' ~ (' none' if not significant else '')) }}
+    {{ print('  significant primary metric (Benjamini-Hochberg-adjusted p):' ~ (' none' if not significant else '')) }}
     {%- for row in significant %}
         {{ print('    ' ~ row[0] ~ ' ' ~ row[1] ~ ' ' ~ row[2] ~ ': ' ~ '{:+.1%}'.format(row[3])
                  ~ ', adjusted p ' ~ '{:.2g}'.format(row[4] | float)) }}

@@ -51,7 +51,9 @@
     {%- endfor -%}
     {%- set ranges = var('plausible_ranges') -%}
     case
-        when _loaded_at__is_unparseable or _loaded_at is null
+        when _loaded_at__is_unparseable
+            then 'unparseable_timestamp:_loaded_at'
+        when _loaded_at is null
             then 'null_timestamp:_loaded_at'
         when _loaded_at > {{ landing_clock() }}
             then 'future_timestamp:_loaded_at'

@@ -14,12 +14,12 @@
 -- holding a user's last event of a day names it (last_event_of_day_id).
 -- The two window passes carry only the narrow columns the parts need (the
 -- event's counts as 0/1), and the parts aggregate the windows' output: no
--- join back by event_id (at 100M events the join back made the model 215 s
--- against 131 s). Writing one row per event was most of the former event
--- grain's time (220 of 432 CPU-s): parts are a seventh of the rows.
+-- join back by event_id (the join back cost the model most of its time). Writing
+-- one row per event was most of the former event grain's time: parts are a
+-- seventh of the rows (timings: docs/benchmarks.md, sessions 14 and 17).
 {{ config(**affected_days_config('event_date')) }}
 -- the first rebuilt day as a constant, so the events scan skips the older row
--- groups (a subquery cross-joined in read all 97M events at 100M: 7.7 s)
+-- groups (a subquery cross-joined in read every staged event)
 {%- set rebuilt_from = earliest_event_day_landed_in_window(ref('stg_app__events')) if is_incremental() %}
 
 with

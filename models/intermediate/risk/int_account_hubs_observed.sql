@@ -3,7 +3,7 @@
 -- the account graph (int_account_links_built). Incremental (docs/incremental.md):
 -- the set only grows, so a run adds the pairs of the events that landed inside
 -- the lookback window that are not in the table yet, instead of a distinct over
--- every event (at 100M events most of the links model's time).
+-- every event (which was most of the links model's time: docs/benchmarks.md).
 -- first_loaded_at: landing time of the earliest event the pair was first seen
 -- in (the table's watermark).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
