@@ -22,8 +22,9 @@
 {% macro experiment_import_columns() -%}
     {{ return({
         'required': ['experiment_id', 'unit_id', 'variant', 'is_control', 'metric_name', 'numerator'],
-        'optional': ['denominator', 'covariate', 'traffic_share'],
-        'numeric': ['numerator', 'denominator', 'covariate', 'traffic_share'],
+        'optional': ['denominator', 'covariate', 'traffic_share', 'metric_role', 'preferred_direction',
+            'non_inferiority_margin'],
+        'numeric': ['numerator', 'denominator', 'covariate', 'traffic_share', 'non_inferiority_margin'],
     }) }}
 {%- endmacro %}
 
@@ -181,6 +182,11 @@
         {%- do row_checks.append(("a NaN or infinite " ~ name, 'not ' ~ is_finite_double(value))) -%}
     {%- endfor -%}
     {%- do row_checks.append(("an is_control value that is not true or false", "is_control is null")) -%}
+    {%- do row_checks.append(("a metric_role other than primary, guardrail or secondary",
+        "coalesce(metric_role, 'secondary') not in ('primary', 'guardrail', 'secondary')")) -%}
+    {%- do row_checks.append(("a preferred_direction other than increase or decrease",
+        "coalesce(preferred_direction, 'increase') not in ('increase', 'decrease')")) -%}
+    {%- do row_checks.append(("a negative non_inferiority_margin", "non_inferiority_margin < 0")) -%}
     {%- for problem, condition in row_checks -%}
         {%- set bad = run_query(first_row_per_file(
             'select source_file, experiment_id, unit_id, metric_name from (' ~ typed_sql ~ ') as t where ' ~ condition,
@@ -205,6 +211,15 @@
         'experiment_id nulls first, variant nulls first')) -%}
     {%- for row in mixed.rows -%}
         {%- do problems.append([row[0], "variant " ~ row[2] ~ " of experiment " ~ row[1] ~ " is marked both control and not control"]) -%}
+    {%- endfor -%}
+    {%- set roles = run_query(first_row_per_file(
+        'select min(source_file) as source_file, experiment_id, metric_name from (' ~ typed_sql ~ ') as t'
+        ~ " group by experiment_id, metric_name having count(distinct coalesce(metric_role, '')) > 1"
+        ~ " or count(distinct coalesce(preferred_direction, '')) > 1"
+        ~ " or count(distinct coalesce(non_inferiority_margin, -1)) > 1",
+        'experiment_id nulls first, metric_name nulls first')) -%}
+    {%- for row in roles.rows -%}
+        {%- do problems.append([row[0], "metric " ~ row[2] ~ " of experiment " ~ row[1] ~ " has more than one metric_role, preferred_direction or non_inferiority_margin (give one value per experiment and metric)"]) -%}
     {%- endfor -%}
     {%- set dupes = run_query(first_row_per_file(
         'select min(source_file) as source_file, experiment_id, unit_id, metric_name, variant'

@@ -55,8 +55,27 @@
 {%- endmacro %}
 
 {% macro cuped_theta(covariance_yx, variance_x) -%}
-    {#- CUPED slope (Deng, Xu, Kohavi & Walker 2013): cov(Y, X) / var(X), pooled over arms -#}
-    coalesce({{ covariance_yx }} / nullif({{ variance_x }}, 0), 0.0e0)
+    {#- CUPED slope (Deng, Xu, Kohavi & Walker 2013): cov(Y, X) / var(X); 0 without variation in X -#}
+    coalesce(({{ covariance_yx }}) / nullif({{ variance_x }}, 0), 0.0e0)
+{%- endmacro %}
+
+{% macro cuped_arm_variance(n, var_y, var_x, cov_yx, theta) -%}
+    {#- Variance of an arm's CUPED mean: var(Y - theta X) / n = (s_Y^2 + theta^2 s_X^2 - 2 theta s_YX) / n -#}
+    (({{ var_y }} + {{ theta }} * {{ theta }} * {{ var_x }} - 2.0e0 * {{ theta }} * {{ cov_yx }}) / nullif({{ n }}, 0))
+{%- endmacro %}
+
+{% macro cuped_relative_effect_variance(n_c, n_t, mean_c, mean_t, var_y_c, var_x_c, cov_yx_c, var_y_t, var_x_t, cov_yx_t, theta) -%}
+    {#- Delta-method variance of the CUPED effect divided by the unadjusted control mean, with
+        the unadjusted means mean_c, mean_t (GrowthBook's regression adjustment, gbstats
+        frequentist_variance_relative_cuped): the treatment term var(Y_t - theta X_t) / (n_t C^2)
+        plus the control term var(theta X_c - (T / C) Y_c) / (n_c C^2). At theta = 0 it is
+        relative_effect_variance(). -#}
+    (({{ var_y_t }} + {{ theta }} * {{ theta }} * {{ var_x_t }} - 2.0e0 * {{ theta }} * {{ cov_yx_t }})
+        / nullif({{ n_t }} * {{ mean_c }} * {{ mean_c }}, 0)
+        + ({{ var_y_c }} * ({{ mean_t }} / nullif({{ mean_c }}, 0)) * ({{ mean_t }} / nullif({{ mean_c }}, 0))
+            - 2.0e0 * {{ theta }} * {{ cov_yx_c }} * {{ mean_t }} / nullif({{ mean_c }}, 0)
+            + {{ theta }} * {{ theta }} * {{ var_x_c }})
+        / nullif({{ n_c }} * {{ mean_c }} * {{ mean_c }}, 0))
 {%- endmacro %}
 
 {% macro benjamini_hochberg_rank(p_value, partition_by, tie_breakers) -%}

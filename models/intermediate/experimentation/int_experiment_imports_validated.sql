@@ -31,11 +31,15 @@
         coalesce(try_cast(denominator as double), 1.0e0) as denominator,
         try_cast(covariate as double) as covariate,
         try_cast(traffic_share as double) as traffic_share,
+        lower(nullif(metric_role, '')) as metric_role,
+        lower(nullif(preferred_direction, '')) as preferred_direction,
+        try_cast(non_inferiority_margin as double) as non_inferiority_margin,
         is_control as is_control_text,
         numerator as numerator_text,
         denominator as denominator_text,
         covariate as covariate_text,
-        traffic_share as traffic_share_text
+        traffic_share as traffic_share_text,
+        non_inferiority_margin as non_inferiority_margin_text
     from (
     {%- if selects %}
         {{ selects | join('\n        union all\n        ') }}
@@ -85,6 +89,10 @@ final as (
         typed.denominator,
         typed.covariate,
         typed.traffic_share,
+        coalesce(typed.metric_role, 'secondary') as metric_role,
+        coalesce(typed.preferred_direction, 'increase') as preferred_direction,
+        -- a margin belongs to a guardrail: on another role it has no test to drive
+        case when typed.metric_role = 'guardrail' then typed.non_inferiority_margin end as non_inferiority_margin,
         coalesce(unit_variants.variant_count > 1, false) as is_in_multiple_variants
     from typed
     inner join unit_variants

@@ -58,6 +58,10 @@ unit_metrics as (
             when catalog.metric_name = exposed_units.primary_metric then 'primary'
             else catalog.metric_role
         end as metric_role,
+        catalog.preferred_direction,
+        case
+            when catalog.metric_name <> exposed_units.primary_metric then catalog.non_inferiority_margin
+        end as non_inferiority_margin,
         case catalog.metric_name
             when 'watch_seconds_per_user' then unit_sums.watch_seconds_in_window
             when 'video_views_per_user' then unit_sums.video_views_in_window
@@ -122,6 +126,8 @@ final as (
         metric_name,
         metric_kind,
         metric_role,
+        preferred_direction,
+        cast(non_inferiority_margin as double) as non_inferiority_margin,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(covariate as double) as covariate,

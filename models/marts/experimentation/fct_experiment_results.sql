@@ -1,8 +1,10 @@
 -- One row per experiment x metric x treatment variant x segment x variance reduction:
--- arm values, absolute and relative effects with (1 - alpha) intervals, Welch z p-values and
--- Benjamini-Hochberg adjusted p-values (contracts/public_marts.md section 1). The statistics
--- are the macros in macros/statistics/; docs/experimentation.md has the formulas.
+-- arm values, absolute and relative effects with (1 - alpha) intervals, Welch z p-values,
+-- role-aware adjusted p-values, the guardrails' non-inferiority tests, the minimum detectable
+-- effect and the pre-period balance test (contracts/public_marts.md sections 1 and 5).
+-- The statistics are the macros in macros/statistics/; docs/experimentation.md has the formulas.
 {%- set alpha = var('experiment_alpha', 0.05) %}
+{%- set min_units = var('experiment_min_units_per_arm', 100) %}
 with
 
 arms as (
@@ -38,43 +40,147 @@ paired as (
         treatment.segment_value,
         control.variant as control_variant,
         treatment.variant as treatment_variant,
-        control.units as control_units,
-        treatment.units as treatment_units,
-        control.estimate as control_mean,
-        treatment.estimate as treatment_mean,
-        control.estimate_variance as control_variance,
-        treatment.estimate_variance as treatment_variance,
-        treatment.variance_reduction,
         treatment.metric_kind,
         treatment.metric_role,
+        treatment.preferred_direction,
+        treatment.non_inferiority_margin,
         treatment.data_source,
-        treatment.cuped_theta
+        control.units as control_units,
+        treatment.units as treatment_units,
+        control.estimate as control_estimate,
+        treatment.estimate as treatment_estimate,
+        control.estimate_variance as control_estimate_variance,
+        treatment.estimate_variance as treatment_estimate_variance,
+        control.has_covariate and treatment.has_covariate as has_covariate,
+        control.variance_value as control_variance_value,
+        treatment.variance_value as treatment_variance_value,
+        control.mean_covariate as control_mean_covariate,
+        treatment.mean_covariate as treatment_mean_covariate,
+        control.variance_covariate as control_variance_covariate,
+        treatment.variance_covariate as treatment_variance_covariate,
+        control.covariance_value_covariate as control_covariance_value_covariate,
+        treatment.covariance_value_covariate as treatment_covariance_value_covariate,
+        coalesce(
+            control.units >= {{ min_units }} and treatment.units >= {{ min_units }}, false
+        ) as is_sample_sufficient
     from arm_estimates as treatment
     inner join arm_estimates as control
         on treatment.experiment_id = control.experiment_id
             and treatment.metric_name = control.metric_name
             and treatment.segment_name = control.segment_name
             and treatment.segment_value = control.segment_value
-            and treatment.variance_reduction = control.variance_reduction
             and control.is_control
-    where
-        not treatment.is_control
-        and treatment.units >= 2
-        and control.units >= 2
+    where not treatment.is_control
+
+),
+
+-- CUPED theta of the pair: the slope of Y on X within arms, pooled over the two arms, which
+-- is the covariate coefficient of the OLS of Y on treatment and X over the pair's units
+-- (Deng, Xu, Kohavi & Walker 2013; per pair as GrowthBook's regression adjustment)
+cuped_pairs as (
+
+    select
+        paired.*,
+        {{ cuped_theta(
+            '(paired.control_units - 1) * paired.control_covariance_value_covariate'
+            ~ ' + (paired.treatment_units - 1) * paired.treatment_covariance_value_covariate',
+            '(paired.control_units - 1) * paired.control_variance_covariate'
+            ~ ' + (paired.treatment_units - 1) * paired.treatment_variance_covariate'
+        ) }} as cuped_theta,
+        (paired.control_units * paired.control_mean_covariate + paired.treatment_units * paired.treatment_mean_covariate)
+        / (paired.control_units + paired.treatment_units) as pair_mean_covariate
+    from paired
+    where paired.has_covariate
+
+),
+
+estimates as (
+
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        control_variant,
+        treatment_variant,
+        metric_kind,
+        metric_role,
+        preferred_direction,
+        non_inferiority_margin,
+        data_source,
+        control_units,
+        treatment_units,
+        is_sample_sufficient,
+        has_covariate,
+        control_mean_covariate,
+        treatment_mean_covariate,
+        control_variance_covariate,
+        treatment_variance_covariate,
+        'none' as variance_reduction,
+        cast(null as double) as cuped_theta,
+        control_estimate as control_mean,
+        treatment_estimate as treatment_mean,
+        control_estimate as control_mean_unadjusted,
+        control_estimate_variance as control_variance,
+        treatment_estimate_variance as treatment_variance,
+        {{ relative_effect_variance(
+            'treatment_estimate', 'control_estimate', 'treatment_estimate_variance', 'control_estimate_variance') }}
+            as relative_variance
+    from paired
+    union all
+    select
+        experiment_id,
+        metric_name,
+        segment_name,
+        segment_value,
+        control_variant,
+        treatment_variant,
+        metric_kind,
+        metric_role,
+        preferred_direction,
+        non_inferiority_margin,
+        data_source,
+        control_units,
+        treatment_units,
+        is_sample_sufficient,
+        has_covariate,
+        control_mean_covariate,
+        treatment_mean_covariate,
+        control_variance_covariate,
+        treatment_variance_covariate,
+        'cuped' as variance_reduction,
+        cuped_theta,
+        control_estimate - cuped_theta * (control_mean_covariate - pair_mean_covariate) as control_mean,
+        treatment_estimate - cuped_theta * (treatment_mean_covariate - pair_mean_covariate) as treatment_mean,
+        control_estimate as control_mean_unadjusted,
+        {{ cuped_arm_variance(
+            'control_units', 'control_variance_value', 'control_variance_covariate',
+            'control_covariance_value_covariate', 'cuped_theta') }} as control_variance,
+        {{ cuped_arm_variance(
+            'treatment_units', 'treatment_variance_value', 'treatment_variance_covariate',
+            'treatment_covariance_value_covariate', 'cuped_theta') }} as treatment_variance,
+        {{ cuped_relative_effect_variance(
+            'control_units', 'treatment_units', 'control_estimate', 'treatment_estimate',
+            'control_variance_value', 'control_variance_covariate', 'control_covariance_value_covariate',
+            'treatment_variance_value', 'treatment_variance_covariate', 'treatment_covariance_value_covariate',
+            'cuped_theta') }} as relative_variance
+    from cuped_pairs
 
 ),
 
 effects as (
 
     select
-        paired.*,
-        paired.treatment_mean - paired.control_mean as absolute_effect,
-        sqrt(paired.treatment_variance + paired.control_variance) as standard_error,
-        (paired.treatment_mean - paired.control_mean) / nullif(paired.control_mean, 0) as relative_effect,
-        sqrt({{ relative_effect_variance('treatment_mean', 'control_mean', 'treatment_variance', 'control_variance') }})
-            as relative_standard_error,
+        estimates.*,
+        estimates.treatment_mean - estimates.control_mean as absolute_effect,
+        -- GrowthBook's semantics: relative to the unadjusted control mean (CUPED too)
+        (estimates.treatment_mean - estimates.control_mean) / nullif(estimates.control_mean_unadjusted, 0)
+            as relative_effect,
+        case when estimates.is_sample_sufficient then sqrt(estimates.treatment_variance + estimates.control_variance) end
+            as standard_error,
+        case when estimates.is_sample_sufficient then sqrt(estimates.relative_variance) end as relative_standard_error,
         {{ normal_quantile(1 - alpha / 2) }} as critical_z
-    from paired
+    from estimates
 
 ),
 
@@ -88,7 +194,25 @@ tested as (
         case
             when effects.standard_error > 1e-9 * (abs(effects.control_mean) + 1)
                 then effects.absolute_effect / effects.standard_error
-        end as z_statistic
+        end as z_statistic,
+        -- non-inferiority on the absolute scale with the margin times the control mean,
+        -- as spotify-confidence does: H0 is a loss of at least the margin in the preferred direction
+        case
+            when effects.standard_error > 1e-9 * (abs(effects.control_mean) + 1)
+                then (
+                    case when effects.preferred_direction = 'decrease' then -1.0e0 else 1.0e0 end
+                    * effects.absolute_effect
+                    + effects.non_inferiority_margin * abs(effects.control_mean_unadjusted)
+                ) / effects.standard_error
+        end as z_non_inferiority,
+        case
+            when effects.is_sample_sufficient and effects.has_covariate
+                then (effects.treatment_mean_covariate - effects.control_mean_covariate)
+                / nullif(sqrt(
+                    effects.treatment_variance_covariate / effects.treatment_units
+                    + effects.control_variance_covariate / effects.control_units
+                ), 0)
+        end as z_pre_period
     from effects
 
 ),
@@ -97,21 +221,24 @@ with_p as (
 
     select
         tested.*,
-        {{ two_sided_p_value('z_statistic') }} as p_value
+        {{ two_sided_p_value('z_statistic') }} as p_value,
+        {{ normal_cdf('-z_non_inferiority') }} as p_value_non_inferiority,
+        {{ two_sided_p_value('z_pre_period') }} as pre_period_p_value
     from tested
 
 ),
 
+-- the adjustment families: per experiment x variance reduction x segment_name x metric role
 ranked as (
 
     select
         with_p.*,
         {{ benjamini_hochberg_rank(
             'p_value',
-            ['experiment_id', 'variance_reduction', 'segment_name'],
+            ['experiment_id', 'variance_reduction', 'segment_name', 'metric_role'],
             ['metric_name', 'treatment_variant', 'segment_value']) }} as family_rank,
         count(with_p.p_value) over (
-            partition by with_p.experiment_id, with_p.variance_reduction, with_p.segment_name
+            partition by with_p.experiment_id, with_p.variance_reduction, with_p.segment_name, with_p.metric_role
         ) as family_size
     from with_p
 
@@ -121,9 +248,16 @@ adjusted as (
 
     select
         ranked.*,
-        case when ranked.p_value is not null then {{ benjamini_hochberg_adjusted(
-            'p_value', 'family_rank', 'family_size',
-            ['experiment_id', 'variance_reduction', 'segment_name']) }} end as p_value_adjusted
+        -- primary: Bonferroni (the decision's family-wise error); secondary: Benjamini-Hochberg
+        -- (exploratory); guardrail: unadjusted, its non-inferiority test decides
+        case
+            when ranked.p_value is null then null
+            when ranked.metric_role = 'primary' then least(1.0e0, ranked.p_value * ranked.family_size)
+            when ranked.metric_role = 'guardrail' then ranked.p_value
+            else {{ benjamini_hochberg_adjusted(
+                'p_value', 'family_rank', 'family_size',
+                ['experiment_id', 'variance_reduction', 'segment_name', 'metric_role']) }}
+        end as p_value_adjusted
     from ranked
 
 ),
@@ -154,12 +288,22 @@ final as (
         cast(case when metric_kind = 'ratio' then 'welch_z_delta_ratio' else 'welch_z' end as {{ dbt.type_string() }})
             as method,
         cast({{ alpha }} as double) as alpha,
-        cast(metric_kind as {{ dbt.type_string() }}) as metric_kind,
         cast(metric_role as {{ dbt.type_string() }}) as metric_role,
+        cast(preferred_direction as {{ dbt.type_string() }}) as preferred_direction,
+        is_sample_sufficient,
+        cast(non_inferiority_margin as double) as non_inferiority_margin,
+        cast(p_value_non_inferiority as double) as p_value_non_inferiority,
+        case when p_value_non_inferiority is not null then p_value_non_inferiority < {{ alpha }} end
+            as is_non_inferior,
+        cast(({{ normal_quantile(1 - alpha / 2) }} + {{ normal_quantile(0.8) }}) * relative_standard_error as double)
+            as mde_relative,
+        cast(pre_period_p_value as double) as pre_period_p_value,
+        cast(metric_kind as {{ dbt.type_string() }}) as metric_kind,
         cast(data_source as {{ dbt.type_string() }}) as data_source,
         cast(standard_error as double) as standard_error,
         cast(z_statistic as double) as z_statistic,
-        cast(cuped_theta as double) as cuped_theta
+        cast(cuped_theta as double) as cuped_theta,
+        cast(control_mean_unadjusted as double) as control_mean_unadjusted
     from adjusted
 
 )
