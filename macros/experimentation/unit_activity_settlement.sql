@@ -119,10 +119,11 @@
 {%- endmacro %}
 
 
-{#- Query: the analysed units of int_experiment_exposures_deduplicated with the day their
-    sums are read from, read_from_date: `previous_split` (a date) for a unit whose settled
-    sums in the previous table hold, when `reusable` (a predicate) is true; null (every day)
-    for the others, and for all on a full build (previous_split none). -#}
+{#- Query: the analysed units of int_experiment_exposures_deduplicated (one variant, first
+    exposed inside [started_at, ended_at), as in int_experiment_unit_metrics_computed) with
+    the day their sums are read from, read_from_date: `previous_split` (a date) for a unit
+    whose settled sums in the previous table hold, when `reusable` (a predicate) is true;
+    null (every day) for the others, and for all on a full build (previous_split none). -#}
 {% macro experiment_units_to_sum(previous_split, reusable) -%}
 select
     exposed.experiment_id,
@@ -146,5 +147,5 @@ left join {{ this }} as previous
     on exposed.experiment_id = previous.experiment_id
         and exposed.unit_id = previous.unit_id
 {%- endif %}
-where not exposed.is_in_multiple_variants
+where not exposed.is_in_multiple_variants and not exposed.is_outside_window
 {%- endmacro %}

@@ -79,6 +79,12 @@ final as (
         per_unit.exposure_count,
         per_unit.variant_count,
         coalesce(per_unit.variant_count > 1, false) as is_in_multiple_variants,
+        -- ended_at null: the experiment is still running, the window is open
+        coalesce(
+            per_unit.first_exposed_at < experiments.started_at
+            or per_unit.first_exposed_at >= experiments.ended_at,
+            false
+        ) as is_outside_window,
         unit_assignment.assigned_variant,
         not coalesce(unit_assignment.unit_id is null, false) as is_assigned,
         case

@@ -1,4 +1,5 @@
--- One row per experiment x analysed unit (exposed in exactly one variant): each activity
+-- One row per experiment x analysed unit (exposed in exactly one variant, first inside
+-- [started_at, ended_at): experiment_units_to_sum()): each activity
 -- measure of the unit's domain summed over its analysis window ([first_exposed_at,
 -- window_end_at)) and its CUPED pre-period ([pre_period_start_at, started_at)), 0 without
 -- activity; int_experiment_unit_metrics_computed turns them into metric values.

@@ -2,7 +2,8 @@
 -- the experiment's domain (seed experiment_metric_catalog). numerator / denominator are the
 -- unit's values from its first exposure to min(ended_at, end of data); covariate is the same
 -- quantity in the 14 days before the experiment started (CUPED). Units without activity count
--- as 0. Units exposed to more than one variant are excluded here. The sums are
+-- as 0. Units exposed to more than one variant, or first exposed outside the experiment's
+-- [started_at, ended_at), are excluded here (fct_experiment_health counts them). The sums are
 -- int_experiment_unit_activity_summed's (incremental); this model names them by metric.
 {{ config(materialized='table') }}
 
@@ -11,7 +12,7 @@ with
 exposed_units as (
 
     select * from {{ ref('int_experiment_exposures_deduplicated') }}
-    where not is_in_multiple_variants
+    where not is_in_multiple_variants and not is_outside_window
 
 ),
 

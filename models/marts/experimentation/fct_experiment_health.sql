@@ -1,8 +1,12 @@
--- One row per experiment x variant: configured share, assigned and exposed units, units seen in
--- more than one variant (excluded from analysis), assignment-exposure reconciliation and the
--- sample ratio mismatch test (chi-square goodness of fit of exposed units against the
--- configured shares, df = variants - 1, flagged at p < 0.001). Imported experiments use the
--- file's traffic_share column, or an equal split (contracts/public_marts.md section 2).
+-- One row per experiment x variant, configured or only seen in exposures or assignments (a
+-- variant missing from the configuration gets expected_share 0 and is_configured_variant
+-- false, never dropped): configured share, assigned units, analysed units (exposed_units: one
+-- variant, first exposed inside [started_at, ended_at)), the units excluded for being seen in
+-- more than one variant or first exposed outside that window, assignment-exposure
+-- reconciliation and the sample ratio mismatch test (sample_ratio_mismatch_tested(): chi-square
+-- goodness of fit of exposed units against the configured shares, any number of variants,
+-- flagged at p < var experiment_srm_alpha). Imported experiments use the file's traffic_share
+-- column, or an equal split (contracts/public_marts.md sections 2 and 5).
 with
 
 experiments as (
@@ -29,19 +33,29 @@ imports as (
 
 ),
 
+variant_items as (
+
+    {{ comma_list_items('experiments', ['experiment_id'], 'variants') }}
+
+),
+
+share_items as (
+
+    {{ comma_list_items('experiments', ['experiment_id'], 'traffic_shares') }}
+
+),
+
+-- the k-th share belongs to the k-th variant
 configured_variants as (
 
-    {%- for k in range(1, 11) %}
-        select
-            experiment_id,
-            trim({{ dbt.split_part('variants', "','", k) }}) as variant,
-            try_cast(trim({{ dbt.split_part('traffic_shares', "','", k) }}) as double) as expected_share
-        from experiments
-        where {{ dbt.length('variants') }} - {{ dbt.length(dbt.replace('variants', "','", "''")) }} >= {{ k - 1 }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    select
+        variant_items.experiment_id,
+        variant_items.item as variant,
+        try_cast(share_items.item as double) as expected_share
+    from variant_items
+    left join share_items
+        on variant_items.experiment_id = share_items.experiment_id
+            and variant_items.item_position = share_items.item_position
 
 ),
 
@@ -61,10 +75,14 @@ exposed_counts as (
     select
         experiment_id,
         variant,
-        cast(sum(case when not is_in_multiple_variants then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as exposed_units,
+        cast(
+            sum(case when not is_in_multiple_variants and not is_outside_window then 1 else 0 end)
+            as {{ dbt.type_bigint() }}
+        ) as exposed_units,
         cast(sum(case when is_in_multiple_variants then 1 else 0 end) as {{ dbt.type_bigint() }})
             as units_in_multiple_variants,
+        cast(sum(case when is_outside_window then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as exposures_outside_window,
         cast(sum(case when not is_assigned then 1 else 0 end) as {{ dbt.type_bigint() }})
             as exposed_units_not_assigned,
         cast(sum(case when is_assignment_mismatch then 1 else 0 end) as {{ dbt.type_bigint() }})
@@ -74,25 +92,55 @@ exposed_counts as (
 
 ),
 
+-- every variant of a configured experiment: configured, exposed or assigned
+platform_variant_keys as (
+
+    select
+        experiment_id,
+        variant
+    from configured_variants
+    union
+    select
+        experiment_id,
+        variant
+    from exposed_counts
+    union
+    select
+        assigned_counts.experiment_id,
+        assigned_counts.variant
+    from assigned_counts
+    inner join experiments
+        on assigned_counts.experiment_id = experiments.experiment_id
+
+),
+
 platform_variants as (
 
     select
-        configured_variants.experiment_id,
-        configured_variants.variant,
-        configured_variants.expected_share,
+        platform_variant_keys.experiment_id,
+        platform_variant_keys.variant,
+        case
+            when configured_variants.experiment_id is null then 0.0e0
+            else configured_variants.expected_share
+        end as expected_share,
+        configured_variants.experiment_id is not null as is_configured_variant,
         coalesce(assigned_counts.assigned_units, 0) as assigned_units,
         coalesce(exposed_counts.exposed_units, 0) as exposed_units,
         coalesce(exposed_counts.units_in_multiple_variants, 0) as units_in_multiple_variants,
+        coalesce(exposed_counts.exposures_outside_window, 0) as exposures_outside_window,
         coalesce(exposed_counts.exposed_units_not_assigned, 0) as exposed_units_not_assigned,
         coalesce(exposed_counts.exposed_units_assigned_elsewhere, 0) as exposed_units_assigned_elsewhere,
         'platform' as data_source
-    from configured_variants
+    from platform_variant_keys
+    left join configured_variants
+        on platform_variant_keys.experiment_id = configured_variants.experiment_id
+            and platform_variant_keys.variant = configured_variants.variant
     left join assigned_counts
-        on configured_variants.experiment_id = assigned_counts.experiment_id
-            and configured_variants.variant = assigned_counts.variant
+        on platform_variant_keys.experiment_id = assigned_counts.experiment_id
+            and platform_variant_keys.variant = assigned_counts.variant
     left join exposed_counts
-        on configured_variants.experiment_id = exposed_counts.experiment_id
-            and configured_variants.variant = exposed_counts.variant
+        on platform_variant_keys.experiment_id = exposed_counts.experiment_id
+            and platform_variant_keys.variant = exposed_counts.variant
 
 ),
 
@@ -129,6 +177,7 @@ import_variants as (
             import_variant_shares.traffic_share,
             1.0e0 / count(*) over (partition by import_variant_shares.experiment_id)
         ) as expected_share,
+        true as is_configured_variant,
         cast(count(distinct import_units.unit_id) as {{ dbt.type_bigint() }}) as assigned_units,
         cast(
             count(distinct case when import_units.is_in_multiple_variants = 0 then import_units.unit_id end)
@@ -138,6 +187,7 @@ import_variants as (
             count(distinct case when import_units.is_in_multiple_variants = 1 then import_units.unit_id end)
             as {{ dbt.type_bigint() }}
         ) as units_in_multiple_variants,
+        cast(0 as {{ dbt.type_bigint() }}) as exposures_outside_window,
         cast(0 as {{ dbt.type_bigint() }}) as exposed_units_not_assigned,
         cast(0 as {{ dbt.type_bigint() }}) as exposed_units_assigned_elsewhere,
         'import' as data_source
@@ -157,48 +207,9 @@ all_variants as (
 
 ),
 
-with_expected as (
-
-    select
-        all_variants.*,
-        sum(all_variants.exposed_units) over (partition by all_variants.experiment_id) as total_exposed_units,
-        sum(all_variants.expected_share) over (partition by all_variants.experiment_id) as total_share,
-        count(*) over (partition by all_variants.experiment_id) as variant_count
-    from all_variants
-
-),
-
-chi_square_terms as (
-
-    select
-        with_expected.*,
-        with_expected.total_exposed_units
-        * with_expected.expected_share
-        / nullif(with_expected.total_share, 0) as expected_units
-    from with_expected
-
-),
-
-chi_square as (
-
-    select
-        chi_square_terms.*,
-        sum(
-            (chi_square_terms.exposed_units - chi_square_terms.expected_units)
-            * (chi_square_terms.exposed_units - chi_square_terms.expected_units)
-            / nullif(chi_square_terms.expected_units, 0)
-        )
-            over (partition by chi_square_terms.experiment_id) as srm_chi_square
-    from chi_square_terms
-
-),
-
 srm_tested as (
 
-    select
-        chi_square.*,
-        {{ chi_square_sf('srm_chi_square', 'variant_count - 1') }} as srm_p_value
-    from chi_square
+    {{ sample_ratio_mismatch_tested('all_variants', ['experiment_id']) }}
 
 ),
 
@@ -208,13 +219,15 @@ final as (
         cast(experiment_id as {{ dbt.type_string() }}) as experiment_id,
         cast(variant as {{ dbt.type_string() }}) as variant,
         cast(expected_share as double) as expected_share,
+        is_configured_variant,
         cast(assigned_units as {{ dbt.type_bigint() }}) as assigned_units,
         cast(exposed_units as {{ dbt.type_bigint() }}) as exposed_units,
         cast(units_in_multiple_variants as {{ dbt.type_bigint() }}) as units_in_multiple_variants,
+        cast(exposures_outside_window as {{ dbt.type_bigint() }}) as exposures_outside_window,
         cast(srm_p_value as double) as srm_p_value,
-        coalesce(srm_p_value < 0.001, false) as has_srm,
+        coalesce(srm_p_value < {{ experiment_srm_alpha() }}, false) as has_srm,
         cast(srm_chi_square as double) as srm_chi_square,
-        cast(expected_units as double) as expected_exposed_units,
+        cast(expected_exposed_units as double) as expected_exposed_units,
         cast(exposed_units_not_assigned as {{ dbt.type_bigint() }}) as exposed_units_not_assigned,
         cast(exposed_units_assigned_elsewhere as {{ dbt.type_bigint() }}) as exposed_units_assigned_elsewhere,
         cast(data_source as {{ dbt.type_string() }}) as data_source
