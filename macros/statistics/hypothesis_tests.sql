@@ -59,6 +59,12 @@
     coalesce(({{ covariance_yx }}) / nullif({{ variance_x }}, 0), 0.0e0)
 {%- endmacro %}
 
+{% macro sum_about_mean(n, sample_moment) -%}
+    {#- An arm's sum of squares (or products) about its mean, (n - 1) x the sample moment; 0 for
+        a single unit, whose sample moment is null -#}
+    coalesce(({{ n }} - 1) * {{ sample_moment }}, 0.0e0)
+{%- endmacro %}
+
 {% macro cuped_arm_variance(n, var_y, var_x, cov_yx, theta) -%}
     {#- Variance of an arm's CUPED mean: var(Y - theta X) / n = (s_Y^2 + theta^2 s_X^2 - 2 theta s_YX) / n -#}
     (({{ var_y }} + {{ theta }} * {{ theta }} * {{ var_x }} - 2.0e0 * {{ theta }} * {{ cov_yx }}) / nullif({{ n }}, 0))

@@ -82,10 +82,10 @@ cuped_pairs as (
     select
         paired.*,
         {{ cuped_theta(
-            '(paired.control_units - 1) * paired.control_covariance_value_covariate'
-            ~ ' + (paired.treatment_units - 1) * paired.treatment_covariance_value_covariate',
-            '(paired.control_units - 1) * paired.control_variance_covariate'
-            ~ ' + (paired.treatment_units - 1) * paired.treatment_variance_covariate'
+            sum_about_mean('paired.control_units', 'paired.control_covariance_value_covariate') ~ ' + '
+            ~ sum_about_mean('paired.treatment_units', 'paired.treatment_covariance_value_covariate'),
+            sum_about_mean('paired.control_units', 'paired.control_variance_covariate') ~ ' + '
+            ~ sum_about_mean('paired.treatment_units', 'paired.treatment_variance_covariate')
         ) }} as cuped_theta,
         (paired.control_units * paired.control_mean_covariate + paired.treatment_units * paired.treatment_mean_covariate)
         / (paired.control_units + paired.treatment_units) as pair_mean_covariate
