@@ -134,40 +134,25 @@
     this macro is the one to replace: one line per decision with its
     experiments and variants. -#}
 {% macro print_experiment_headlines() %}
-    {%- set results = built_relation('fct_experiment_results') -%}
-    {%- set health = built_relation('fct_experiment_health') -%}
-    {%- if results is none or health is none -%}
-        {{ print('\nfct_experiment_results or fct_experiment_health is not built: no experiment summary') }}
+    {%- set decisions = built_relation('fct_experiment_decisions') -%}
+    {%- if decisions is none -%}
+        {{ print('\nfct_experiment_decisions is not built: no experiment summary') }}
         {{ return(none) }}
     {%- endif -%}
-    {%- set significant_sql -%}
-        select experiment_id, metric_name, treatment_variant, relative_effect, p_value_adjusted
-        from {{ results }}
-        where
-            segment_name = 'all' and variance_reduction = 'none'
-            and metric_role = 'primary' and is_significant
-        order by experiment_id asc nulls last, metric_name asc nulls last, treatment_variant asc nulls last
+    {%- set decisions_sql -%}
+        select experiment_id, treatment_variant, decision, decision_reasons
+        from {{ decisions }}
+        where variance_reduction = 'none'
+        order by experiment_id asc nulls last, treatment_variant asc nulls last
     {%- endset -%}
-    {%- set srm_sql -%}
-        select experiment_id, min(srm_p_value) as srm_p_value
-        from {{ health }}
-        where has_srm
-        group by experiment_id
-        order by experiment_id asc nulls last
-    {%- endset -%}
-    {%- set experiment_count = run_query('select count(distinct experiment_id) from ' ~ health).columns[0].values()[0] -%}
-    {%- set significant = run_query(significant_sql).rows -%}
-    {%- set srm = run_query(srm_sql).rows -%}
+    {%- set rows = run_query(decisions_sql).rows -%}
     {{ print('') }}
-    {{ print('Experiments (' ~ experiment_count ~ ' analysed; fct_experiment_results, fct_experiment_health)') }}
-    {{ print('  significant primary metric (Benjamini-Hochberg-adjusted p):' ~ (' none' if not significant else '')) }}
-    {%- for row in significant %}
-        {{ print('    ' ~ row[0] ~ ' ' ~ row[1] ~ ' ' ~ row[2] ~ ': ' ~ '{:+.1%}'.format(row[3])
-                 ~ ', adjusted p ' ~ '{:.2g}'.format(row[4] | float)) }}
-    {%- endfor %}
-    {{ print('  sample ratio mismatch (effects not trustworthy):' ~ (' none' if not srm else '')) }}
-    {%- for row in srm %}
-        {{ print('    ' ~ row[0] ~ ': SRM p ' ~ '{:.2g}'.format(row[1] | float)) }}
+    {{ print('Experiment decisions (fct_experiment_decisions, unadjusted; reasons in decision_reasons)') }}
+    {%- for row in rows %}
+        {{ print('  ' ~ row[0] ~ ' ' ~ row[1] ~ ': ' ~ row[2]) }}
+        {%- for reason in (row[3] or '').split('; ') if reason %}
+            {{ print('      ' ~ reason) }}
+        {%- endfor %}
     {%- endfor %}
 {% endmacro %}
 

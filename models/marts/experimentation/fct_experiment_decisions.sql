@@ -98,7 +98,7 @@ metric_reasons as (
             when not metric_outcomes.is_sample_sufficient
                 then metric_outcomes.metric_label || ' has too few units for a test (control '
                 || cast(metric_outcomes.control_units as {{ dbt.type_string() }}) || ', treatment '
-                || cast(metric_outcomes.treatment_units as {{ dbt.type_string() }}) || '; minimum '
+                || cast(metric_outcomes.treatment_units as {{ dbt.type_string() }}) || ', minimum '
                 || '{{ var("experiment_min_units_per_arm", 100) }}' || ')'
             when metric_outcomes.is_improved
                 then metric_outcomes.metric_label || ' improved ' || metric_outcomes.relative_effect_text
