@@ -112,6 +112,18 @@ BAD_VALUE_FILES = {
     "bad_numerator.csv": ("experiment_id,unit_id,variant,is_control,metric_name,numerator\n"
                           "e3,u1,a,true,m,1\ne3,u2,b,false,m,abc\n", "non-numeric or empty numerator"),
     "header_only.csv": (HEADER + "\n", "no data rows"),
+    "bad_role.csv": ("experiment_id,unit_id,variant,is_control,metric_name,numerator,metric_role\n"
+                     "e4,u1,a,true,m,1,primery\ne4,u2,b,false,m,0,primery\n",
+                     "a metric_role other than primary, guardrail or secondary"),
+    "bad_direction.csv": ("experiment_id,unit_id,variant,is_control,metric_name,numerator,preferred_direction\n"
+                          "e5,u1,a,true,m,1,up\ne5,u2,b,false,m,0,up\n",
+                          "a preferred_direction other than increase or decrease"),
+    "negative_margin.csv": ("experiment_id,unit_id,variant,is_control,metric_name,numerator,metric_role,"
+                            "non_inferiority_margin\ne6,u1,a,true,m,1,guardrail,-0.05\ne6,u2,b,false,m,0,guardrail,-0.05\n",
+                            "a negative non_inferiority_margin"),
+    "two_roles.csv": ("experiment_id,unit_id,variant,is_control,metric_name,numerator,metric_role\n"
+                      "e7,u1,a,true,m,1,primary\ne7,u2,b,false,m,0,guardrail\n",
+                      "metric m of experiment e7 has more than one metric_role"),
     **{f"{column}_{_slug(value)}.csv": (_experiment_csv(f"nf_{column}_{_slug(value)}", column, value),
                                         f"a NaN or infinite {column}")
        for column, values in NON_FINITE.items() for value in values},
