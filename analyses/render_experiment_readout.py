@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import math
 import os
 import sys
 from pathlib import Path
@@ -106,11 +107,12 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
     """rows: label, effect, lo, hi, color, filled, margin_at (relative effect of the guardrail's
     non-inferiority margin, or None). One shared relative-effect axis; responsive width
     (viewBox, width 100 %); the value and interval are printed right of each row."""
-    left, right, row_h, top, bottom = 250, 190, 28, 30, 34
+    has_margins = any(r["margin_at"] is not None for r in rows)
+    # guardrail rows are taller: the margin label sits above the row's interval
+    left, right, row_h, top, bottom = 250, 190, (36 if has_margins else 28), 30, 34
     values = [0.0] + [v for r in rows for v in (r["lo"], r["hi"], r["margin_at"]) if v is not None]
-    lo, hi = min(values), max(values)
-    pad = 0.06 * (hi - lo or 0.02)
-    lo, hi = lo - pad, hi + pad
+    ticks = nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
     plot_w = width - left - right
 
     def sx(v: float) -> float:
@@ -126,7 +128,7 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
         x, y1, y2 = sx(at), top + start * row_h + 2, top + end * row_h - 2
         out.append(f'<line class="ni-margin" data-value="{at!r}" x1="{x:.2f}" y1="{y1}" x2="{x:.2f}" y2="{y2}" '
                    f'stroke="{OKABE_ITO["orange"]}" stroke-width="2" stroke-dasharray="6 4"/>')
-        anchor, dx = ("end", -4) if at < 0 else ("start", 4)
+        anchor, dx = ("start", 4) if at < 0 else ("end", -4)  # towards zero, away from the text columns
         out.append(f'<text class="ni-margin-label" x="{x + dx:.2f}" y="{y1 + 9}" text-anchor="{anchor}" '
                    f'font-size="11" fill="#7a4a00">margin {_pct(at, 1)}</text>')
     for i, r in enumerate(rows):
@@ -140,14 +142,24 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
         out.append(f'<text x="{width - right + 10}" y="{y + 4:.1f}">{_pct(r["effect"], 1)} '
                    f'[{_pct(r["lo"], 1)}, {_pct(r["hi"], 1)}]</text>')
     out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#555"/>')
-    for k in range(5):
-        v = lo + k * (hi - lo) / 4
+    for v in ticks:
         out.append(f'<text class="tick" data-value="{v!r}" x="{sx(v):.2f}" y="{axis_y + 18}" text-anchor="middle" '
-                   f'fill="#444">{_pct(v, 1)}</text>')
+                   f'fill="#444">{"0" if v == 0 else f"{100 * v:+g}%"}</text>')
     out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" fill="#444" '
                'font-size="11">relative effect (treatment / control − 1)</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
+    """Evenly spaced round ticks (1, 2 or 5 times a power of ten) covering [lo, hi] with a little room."""
+    span = (hi - lo) or 0.02
+    lo, hi = lo - 0.04 * span, hi + 0.04 * span
+    for step in (m * 10.0 ** e for e in range(-6, 3) for m in (1, 2, 5)):
+        first, last = math.floor(lo / step), math.ceil(hi / step)
+        if last - first + 1 <= most:
+            return [round(k * step, 12) for k in range(first, last + 1)]
+    raise ValueError(f"no tick step for [{lo}, {hi}]")
 
 
 def _margin_runs(rows: list[dict]) -> list[tuple[int, int, float]]:
