@@ -42,6 +42,7 @@ REDUCTIONS = (("none", "no variance reduction"), ("cuped", "CUPED"))
 RESULT_COLUMNS_ADDED = ("metric_role", "preferred_direction", "is_sample_sufficient", "non_inferiority_margin",
                         "p_value_non_inferiority", "is_non_inferior", "mde_relative", "pre_period_p_value")
 HEALTH_COLUMNS_ADDED = ("is_configured_variant", "exposures_outside_window")
+LABEL_CHARS = 38  # about 7 px a character at 13 px: what fits the plot's 280-px label column
 NO_DECISION_TABLE = "No decision table: rebuild with dbt build (fct_experiment_decisions is not in this warehouse)."
 
 PAGE_CSS = """
@@ -109,7 +110,7 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
     (viewBox, width 100 %); the value and interval are printed right of each row."""
     has_margins = any(r["margin_at"] is not None for r in rows)
     # guardrail rows are taller: the margin label sits above the row's interval
-    left, right, row_h, top, bottom = 250, 190, (36 if has_margins else 28), 30, 34
+    left, right, row_h, top, bottom = 280, 190, (36 if has_margins else 28), 30, 34
     values = [0.0] + [v for r in rows for v in (r["lo"], r["hi"], r["margin_at"]) if v is not None]
     ticks = nice_ticks(min(values), max(values))
     lo, hi = ticks[0], ticks[-1]
@@ -134,7 +135,8 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2
         fill = r["color"] if r["filled"] else "#fff"
-        out.append(f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">{html.escape(r["label"])}</text>')
+        out.append(f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end"><title>{html.escape(r["label"])}</title>'
+                   f'{html.escape(_shortened(r["label"], LABEL_CHARS))}</text>')
         out.append(f'<line x1="{sx(r["lo"]):.2f}" y1="{y:.1f}" x2="{sx(r["hi"]):.2f}" y2="{y:.1f}" '
                    f'stroke="{r["color"]}" stroke-width="2.5"/>')
         out.append(f'<rect x="{sx(r["effect"]) - 5:.2f}" y="{y - 5:.1f}" width="10" height="10" fill="{fill}" '
@@ -149,6 +151,15 @@ def forest_svg(rows: list[dict], width: int = 960) -> str:
                'font-size="11">relative effect (treatment / control − 1)</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _shortened(text: str, most: int) -> str:
+    """The label cut in the middle to what fits left of the plot, keeping the metric's start and
+    the variant at the end (the table below has it whole; hovering shows it)."""
+    if len(text) <= most:
+        return text
+    head = (most - 1) // 2
+    return text[:head] + "…" + text[len(text) - (most - 1 - head):]
 
 
 def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
@@ -188,7 +199,8 @@ def _effect_color(r) -> tuple[str, bool]:
 
 
 def _has_interval(r) -> bool:
-    return not (_is_missing(r.relative_ci_lower) or _is_missing(r.relative_ci_upper) or _is_missing(r.relative_effect))
+    values = (r.relative_effect, r.relative_ci_lower, r.relative_ci_upper)
+    return not any(_is_missing(v) for v in values) and all(math.isfinite(v) for v in values)
 
 
 def _lacks_sample(r) -> bool:
@@ -215,7 +227,7 @@ def metric_block(block: pd.DataFrame, label_of, guardrail: bool) -> str:
     degenerate = [r for r in block.itertuples() if not _lacks_sample(r) and not _has_interval(r)]
     if degenerate:
         parts.append("<ul class='no-interval'>" + "".join(
-            f"<li>{html.escape(label_of(r))}: {_units(r)}: no interval (zero variance)</li>" for r in degenerate)
+            f"<li>{html.escape(label_of(r))}: {_units(r)}: no interval (zero variance or a zero control mean)</li>" for r in degenerate)
             + "</ul>")
     parts.append(results_table(block, label_of, guardrail))
     return "\n".join(parts)
