@@ -260,6 +260,8 @@ def results_table(block: pd.DataFrame, label_of, guardrail: bool) -> str:
 def alpha_statement(d) -> str:
     """The levels the decision actually used, from the decision row."""
     alpha = d.alpha
+    if _is_missing(alpha):
+        return "the levels used are not in fct_experiment_decisions (alpha, alpha_primary): rebuild with dbt build"
     if _is_missing(d.alpha_primary):
         primary = "no primary metric tested"
     else:
@@ -346,7 +348,8 @@ def render(con, experiment_id: str) -> str:
     res = _with_columns(con.execute("select * from fct_experiment_results where experiment_id = ? "
                                     "order by segment_name, segment_value, metric_name, treatment_variant",
                                     [experiment_id]).df(), RESULT_COLUMNS_ADDED)
-    decisions = (con.execute("select * from fct_experiment_decisions where experiment_id = ?", [experiment_id]).df()
+    decisions = (_with_columns(con.execute("select * from fct_experiment_decisions where experiment_id = ?",
+                                           [experiment_id]).df(), ("alpha", "alpha_primary"))
                  if _table_exists(con, "fct_experiment_decisions") else None)
     if health.empty and res.empty and (decisions is None or decisions.empty):
         raise SystemExit(f"experiment {experiment_id} not found in fct_experiment_health / fct_experiment_results")
