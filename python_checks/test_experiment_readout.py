@@ -1,0 +1,263 @@
+"""The experiment readout page (analyses/render_experiment_readout.py), rendered from a
+small DuckDB file of synthetic marts shaped like contracts/public_marts.md section 5, so
+it does not depend on a build: the decision comes first, then primary metrics,
+guardrails and secondary metrics; guardrail margins sit at the right place; the alpha
+used is stated; rows too small for a test say so; the page fits a 1280-px viewport."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RENDERER = REPO / "analyses" / "render_experiment_readout.py"
+EXPERIMENT = "exp_synthetic"
+SVG = "{http://www.w3.org/2000/svg}"
+VIEWPORT_PX = 1280
+SCROLLBAR_PX = 15
+
+
+def load_renderer():
+    spec = importlib.util.spec_from_file_location("render_experiment_readout", RENDERER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+renderer = load_renderer()
+
+
+def result_row(metric, role, variant, effect, *, reduction="none", direction="increase", margin=None,
+               units=(5000, 5000), significant=False, segment=("all", "all")):
+    """One fct_experiment_results row with an interval of +-2 points around effect, or none
+    when a unit count is under 100 (is_sample_sufficient false: every test column null)."""
+    sufficient = min(units) >= 100
+    ci = (effect - 0.02, effect + 0.02) if sufficient else (None, None)
+    return dict(
+        experiment_id=EXPERIMENT, metric_name=metric, segment_name=segment[0], segment_value=segment[1],
+        control_variant="A", treatment_variant=variant, control_units=units[0], treatment_units=units[1],
+        control_mean=10.0, treatment_mean=10.0 * (1 + effect), absolute_effect=10.0 * effect,
+        absolute_ci_lower=None if ci[0] is None else 10.0 * ci[0], absolute_ci_upper=None if ci[1] is None else 10.0 * ci[1],
+        relative_effect=effect if sufficient else None, relative_ci_lower=ci[0], relative_ci_upper=ci[1],
+        p_value=0.01 if significant else (0.4 if sufficient else None),
+        p_value_adjusted=0.02 if significant else (0.5 if sufficient else None),
+        is_significant=significant if sufficient else None, variance_reduction=reduction,
+        method="welch_z", alpha=0.05, metric_role=role, preferred_direction=direction,
+        is_sample_sufficient=sufficient, non_inferiority_margin=margin,
+        p_value_non_inferiority=(0.001 if sufficient else None) if margin is not None else None,
+        is_non_inferior=(sufficient or None) if margin is not None else None,
+        mde_relative=0.015 if sufficient else None, pre_period_p_value=0.6 if sufficient else None,
+    )
+
+
+def synthetic_marts() -> dict[str, pd.DataFrame]:
+    """Control A, treatments B and C: one primary metric (2 comparisons, so alpha 0.025),
+    a guardrail of each direction, two secondary metrics, one of them too small to test."""
+    results = []
+    for reduction in ("none", "cuped"):
+        results += [result_row("watch_seconds_per_user", "primary", "B", 0.04, reduction=reduction, significant=True),
+                    result_row("watch_seconds_per_user", "primary", "C", -0.05, reduction=reduction, significant=True)]
+    results += [
+        result_row("app_opens_per_user", "guardrail", "B", 0.01, direction="increase", margin=0.02),
+        result_row("app_opens_per_user", "guardrail", "C", 0.00, direction="increase", margin=0.02),
+        result_row("crash_rate", "guardrail", "B", -0.01, direction="decrease", margin=0.03),
+        result_row("crash_rate", "guardrail", "C", 0.02, direction="decrease", margin=0.03),
+        result_row("likes_per_user", "secondary", "B", 0.02),
+        result_row("likes_per_user", "secondary", "C", 0.01),
+        result_row("gold_accuracy", "secondary", "B", 0.0, units=(40, 37)),
+        result_row("likes_per_user", "secondary", "B", 0.03, segment=("country", "DE")),
+    ]
+    health = pd.DataFrame([
+        dict(experiment_id=EXPERIMENT, variant=v, expected_share=1 / 3, assigned_units=5100, exposed_units=5000,
+             units_in_multiple_variants=3, srm_p_value=0.41, has_srm=False, is_configured_variant=True,
+             exposures_outside_window=12) for v in ("A", "B", "C")])
+    common = dict(experiment_id=EXPERIMENT, decision_basis="fixed_horizon", has_srm=False,
+                  has_pre_period_imbalance=False, share_exposures_outside_window=0.0008,
+                  alpha_primary=0.025, alpha=0.05)
+    # listed cuped first and C before B: the page must order them itself
+    decisions = pd.DataFrame([
+        dict(common, treatment_variant="C", variance_reduction="none", decision="do_not_ship",
+             decision_reasons="primary metric watch_seconds_per_user harmed; guardrail crash_rate not shown non-inferior",
+             primary_metrics_improved=0, primary_metrics_harmed=1, guardrails_failed=1),
+        dict(common, treatment_variant="B", variance_reduction="cuped", decision="ship",
+             decision_reasons="primary metric watch_seconds_per_user improved; all guardrails non-inferior",
+             primary_metrics_improved=1, primary_metrics_harmed=0, guardrails_failed=0),
+        dict(common, treatment_variant="B", variance_reduction="none", decision="ship",
+             decision_reasons="primary metric watch_seconds_per_user improved; all guardrails non-inferior",
+             primary_metrics_improved=1, primary_metrics_harmed=0, guardrails_failed=0),
+    ])
+    return {"fct_experiment_results": pd.DataFrame(results), "fct_experiment_health": health,
+            "fct_experiment_decisions": decisions}
+
+
+def write_warehouse(path: Path, marts: dict[str, pd.DataFrame]) -> Path:
+    con = duckdb.connect(str(path))
+    for name, frame in marts.items():
+        con.register("frame", frame)
+        con.execute(f"create table {name} as select * from frame")
+        con.unregister("frame")
+    con.close()
+    return path
+
+
+@pytest.fixture()
+def warehouse_file(tmp_path) -> Path:
+    return write_warehouse(tmp_path / "warehouse.duckdb", synthetic_marts())
+
+
+@pytest.fixture()
+def page(warehouse_file) -> str:
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        return renderer.render(con, EXPERIMENT)
+    finally:
+        con.close()
+
+
+def svgs_of(html_text: str) -> list[ET.Element]:
+    return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html_text, re.S)]
+
+
+def section(page_text: str, heading_id: str) -> str:
+    """The page from the h2 with this id up to the next h2."""
+    start = page_text.index(f"id='{heading_id}'")
+    end = page_text.find("<h2", start)
+    return page_text[start:end if end > 0 else None]
+
+
+def test_the_page_opens_with_the_decision_per_variant_none_before_cuped(page):
+    first_decision = page.index("<section class='decision")
+    assert first_decision < page.index("<svg") and first_decision < page.index("<h2 class='role'")
+    order = re.findall(r"data-decision='([a-z_]+)' data-variance-reduction='([a-z]+)'", page)
+    assert order == [("ship", "none"), ("ship", "cuped"), ("do_not_ship", "none")]
+    badges = re.findall(r"<span class='badge'[^>]*>([^<]*)</span>", page)
+    assert badges == ["✓ SHIP", "✓ SHIP", "✗ DO NOT SHIP"]  # the word, not only the colour
+    assert "<li>guardrail crash_rate not shown non-inferior</li>" in page  # reasons split into a list
+    assert "<li>SRM: no sample ratio mismatch (p = 0.41)</li>" in page
+    assert "<li>exposures outside the analysis window: 0.08% of exposures</li>" in page
+
+
+def test_alpha_statement_gives_the_levels_used(page):
+    assert ("primary metrics tested at α = 0.025 (0.05 Bonferroni over 2 comparisons); guardrails one-sided "
+            "non-inferiority at α = 0.05; secondary metrics BH-adjusted, exploratory.") in page
+
+
+def test_sections_follow_the_decision_in_role_order(page):
+    headings = re.findall(r"<h2[^>]*id='([a-z-]+)'", page)
+    assert headings == ["decision", "primary", "guardrail", "secondary", "health"]
+    assert page.index("id='health'") < page.index("Segments by country")
+    primary = section(page, "primary")
+    assert "watch_seconds_per_user" in primary and "crash_rate" not in primary and "likes_per_user" not in primary
+    assert primary.index("no variance reduction") < primary.index("CUPED")
+
+
+def tick_scale(svg: ET.Element):
+    """Relative effect -> x, fitted from the axis ticks (each carries its value)."""
+    ticks = [(float(t.get("data-value")), float(t.get("x"))) for t in svg.iter(f"{SVG}text") if t.get("class") == "tick"]
+    (v0, x0), (v1, x1) = ticks[0], ticks[-1]
+    return lambda v: x0 + (v - v0) * (x1 - x0) / (v1 - v0)
+
+
+def test_guardrail_margin_lines_sit_on_the_losing_side_of_zero(page):
+    (svg,) = svgs_of(section(page, "guardrail"))
+    x_of = tick_scale(svg)
+    labels = {t.find(f"{SVG}title").text: float(t.get("y"))
+              for t in svg.iter(f"{SVG}text") if t.find(f"{SVG}title") is not None}
+    margins = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "ni-margin"]
+    assert len(margins) == 2 and all(line.get("stroke-dasharray") for line in margins)
+
+    def margin_for(label):
+        y = labels[label]
+        (line,) = [m for m in margins if float(m.get("y1")) <= y <= float(m.get("y2"))]
+        return float(line.get("x1"))
+
+    # preferred direction increase, margin 0.02: the line at -2 %; decrease, margin 0.03: at +3 %
+    assert margin_for("app_opens_per_user · B") == margin_for("app_opens_per_user · C") == pytest.approx(x_of(-0.02), abs=0.02)
+    assert margin_for("crash_rate · B") == margin_for("crash_rate · C") == pytest.approx(x_of(0.03), abs=0.02)
+    assert margin_for("app_opens_per_user · B") < x_of(0) < margin_for("crash_rate · B")
+    margin_labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "ni-margin-label"]
+    assert margin_labels == ["margin -2.0%", "margin +3.0%"]
+    for other in ("primary", "secondary"):
+        assert "ni-margin" not in section(page, other)
+
+
+def test_rows_too_small_for_a_test_are_listed_with_their_counts(page):
+    secondary = section(page, "secondary")
+    assert "<li>gold_accuracy · B: 40 control / 37 treatment units: too few units for a test</li>" in secondary
+    plotted = [t.text for svg in svgs_of(secondary) for t in svg.iter(f"{SVG}text")]
+    assert not any("gold_accuracy" in (text or "") for text in plotted)
+
+
+def test_a_warehouse_without_the_decision_mart_still_renders_and_says_so(tmp_path):
+    marts = synthetic_marts()
+    del marts["fct_experiment_decisions"]
+    marts["fct_experiment_results"] = marts["fct_experiment_results"].drop(
+        columns=list(renderer.RESULT_COLUMNS_ADDED[1:]))  # today's columns: metric_role only
+    con = duckdb.connect(str(write_warehouse(tmp_path / "old.duckdb", marts)), read_only=True)
+    page = renderer.render(con, EXPERIMENT)
+    assert "No decision table: rebuild with dbt build" in section(page, "decision")
+    assert re.findall(r"<h2[^>]*id='([a-z-]+)'", page) == ["decision", "primary", "guardrail", "secondary", "health"]
+
+
+def test_published_decisions_are_read_while_the_warehouse_is_locked(warehouse_file, page, tmp_path):
+    con = duckdb.connect(str(warehouse_file))  # held for writing, as a running build does
+    try:
+        for name in renderer.READOUT_MARTS + renderer.OPTIONAL_READOUT_MARTS:
+            con.execute(f"copy {name} to '{tmp_path / name}.parquet' (format parquet)")
+        result = subprocess.run([sys.executable, str(RENDERER), "--experiment", EXPERIMENT, "--out",
+                                 str(tmp_path / "readout.html"), "--duckdb", str(warehouse_file)],
+                                cwd=tmp_path, capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", "SV_PUBLISH_PATH": str(tmp_path)})
+    finally:
+        con.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "is locked by another process" in result.stderr
+    assert (tmp_path / "readout.html").read_text(encoding="utf-8") == page
+
+
+def content_width_px(page_text: str) -> float:
+    css = re.search(r"body\{([^}]*)\}", page_text).group(1)
+    max_width = float(re.search(r"max-width:(\d+)px", css).group(1))
+    padding = float(re.search(r"padding:0 (\d+)px", css).group(1))
+    return max_width, padding
+
+
+def test_page_fits_a_1280_px_viewport_by_computation(page):
+    """Without a browser: nothing on the page has a fixed width wider than the body's, the
+    plots scale with their container and table cells may break anywhere."""
+    max_width, padding = content_width_px(page)
+    assert max_width + 2 * padding <= VIEWPORT_PX - SCROLLBAR_PX
+    svgs = re.findall(r"<svg\b[^>]*>", page)
+    assert svgs and all('width="100%"' in s and "viewBox=" in s for s in svgs)
+    assert re.search(r"svg\{[^}]*width:100%[^}]*height:auto", page)
+    assert re.search(r"td,th\{[^}]*overflow-wrap:anywhere", page)
+    assert not re.search(r"width:\s*(\d{4,}|[2-9]\d{2})px", re.sub(r"max-width:\d+px", "", page))
+    # an unbreakable word outside a table must fit the content width (at most 10 px a character at 16 px)
+    text = re.sub(r"<table.*?</table>|<svg.*?</svg>|<style>.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert max(len(word) for word in text.split()) * 10 <= max_width
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-headless-shell")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package: chromium)")
+def test_page_fits_a_1280_px_viewport_in_chromium(page, tmp_path):
+    probe = ("<script>document.body.setAttribute('data-widths', document.documentElement.scrollWidth + ' ' + "
+             "document.documentElement.clientWidth)</script></body>")
+    html_file = tmp_path / "readout.html"
+    html_file.write_text(page.replace("</body>", probe), encoding="utf-8")
+    result = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                             f"--window-size={VIEWPORT_PX},900", "--dump-dom", html_file.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    found = re.search(r'data-widths="(\d+) (\d+)"', result.stdout)
+    assert found, result.stderr[-2000:]
+    scroll_width, client_width = map(int, found.groups())
+    assert scroll_width <= client_width <= VIEWPORT_PX
