@@ -141,7 +141,7 @@ per_decision as (
             as guardrails_failed,
         sum(case when is_harmed and metric_role = 'guardrail' then 1 else 0 end) as guardrails_harmed,
         min(pre_period_p_value) as min_pre_period_p_value,
-        {{ dbt.listagg('reason', "'; '", "order by case metric_role when 'primary' then 0 else 1 end, metric_name") }} as metric_reasons
+        {{ ordered_string_agg('reason', "'; '", "case when metric_role = 'primary' then '0' else '1' end || metric_name") }} as metric_reasons
     from metric_reasons
     group by experiment_id, treatment_variant, decision_variance_reduction
 
