@@ -27,6 +27,17 @@ health as (
 
 ),
 
+cuped_metrics as (
+
+    select distinct
+        experiment_id,
+        metric_name,
+        treatment_variant
+    from results
+    where variance_reduction = 'cuped'
+
+),
+
 -- each metric's row for a decision: its own row in the decision's variance reduction, or the
 -- unadjusted one when it has no cuped row
 decision_rows as (
@@ -40,17 +51,11 @@ decision_rows as (
         unadjusted.*,
         'cuped' as decision_variance_reduction
     from results as unadjusted
-    where
-        unadjusted.variance_reduction = 'none'
-        and not exists (
-            select 1
-            from results as adjusted
-            where
-                adjusted.variance_reduction = 'cuped'
-                and adjusted.experiment_id = unadjusted.experiment_id
-                and adjusted.metric_name = unadjusted.metric_name
-                and adjusted.treatment_variant = unadjusted.treatment_variant
-        )
+    left join cuped_metrics
+        on unadjusted.experiment_id = cuped_metrics.experiment_id
+            and unadjusted.metric_name = cuped_metrics.metric_name
+            and unadjusted.treatment_variant = cuped_metrics.treatment_variant
+    where unadjusted.variance_reduction = 'none' and cuped_metrics.metric_name is null
 
 ),
 
@@ -97,25 +102,29 @@ metric_reasons as (
             when metric_outcomes.metric_role = 'secondary' then null
             when not metric_outcomes.is_sample_sufficient
                 then metric_outcomes.metric_label || ' has too few units for a test (control '
-                || cast(metric_outcomes.control_units as {{ dbt.type_string() }}) || ', treatment '
-                || cast(metric_outcomes.treatment_units as {{ dbt.type_string() }}) || ', minimum '
-                || '{{ var("experiment_min_units_per_arm", 100) }}' || ')'
+                    || cast(metric_outcomes.control_units as {{ dbt.type_string() }}) || ', treatment '
+                    || cast(metric_outcomes.treatment_units as {{ dbt.type_string() }}) || ', minimum '
+                    || '{{ var("experiment_min_units_per_arm", 100) }}' || ')'
             when metric_outcomes.is_improved
                 then metric_outcomes.metric_label || ' improved ' || metric_outcomes.relative_effect_text
-                || ' (adjusted p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
+                    || ' (adjusted p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
             when metric_outcomes.is_harmed
                 then metric_outcomes.metric_label || ' harmed ' || metric_outcomes.relative_effect_text
-                || ' (p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
+                    || ' (p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
             when metric_outcomes.is_guardrail_not_non_inferior
                 then metric_outcomes.metric_label || ' not shown non-inferior at margin '
-                || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
-                || ' (' || metric_outcomes.relative_effect_text || ', non-inferiority p '
-                || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }} || ')'
+                    || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
+                    || ' (' || metric_outcomes.relative_effect_text || ', non-inferiority p '
+                    || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }} || ')'
             when metric_outcomes.metric_role = 'guardrail'
                 then metric_outcomes.metric_label || ' non-inferior'
-                || coalesce(' at margin ' || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
-                    || ' (non-inferiority p ' || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }} || ')',
-                    ' (no margin set; not significantly harmed)')
+                    || coalesce(
+                        ' at margin ' || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
+                        || ' (non-inferiority p '
+                        || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }}
+                        || ')',
+                        ' (no margin set; not significantly harmed)'
+                    )
             else metric_outcomes.metric_label || ' not significant ' || metric_outcomes.relative_effect_text
                 || ' (adjusted p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
         end as reason
@@ -141,7 +150,9 @@ per_decision as (
             as guardrails_failed,
         sum(case when is_harmed and metric_role = 'guardrail' then 1 else 0 end) as guardrails_harmed,
         min(pre_period_p_value) as min_pre_period_p_value,
-        {{ ordered_string_agg('reason', "'; '", "case when metric_role = 'primary' then '0' else '1' end || metric_name") }} as metric_reasons
+        {{ ordered_string_agg(
+            'reason', "'; '", "case when metric_role = 'primary' then '0' else '1' end || metric_name"
+        ) }} as metric_reasons
     from metric_reasons
     group by experiment_id, treatment_variant, decision_variance_reduction
 
@@ -193,7 +204,8 @@ checked as (
         on per_decision.experiment_id = primary_families.experiment_id
             and per_decision.variance_reduction = primary_families.variance_reduction
     -- a cuped decision needs every primary metric adjusted
-    where per_decision.variance_reduction = 'none' or per_decision.primary_metrics_adjusted = per_decision.primary_metrics
+    where per_decision.variance_reduction = 'none'
+        or per_decision.primary_metrics_adjusted = per_decision.primary_metrics
 
 ),
 
@@ -227,9 +239,13 @@ final as (
             '; ',
             case when has_srm then 'sample ratio mismatch (SRM p ' || {{ p_value_text('srm_p_value') }} || ')' end,
             case when has_pre_period_imbalance then 'the arms differed before the experiment (pre-period p '
-                || {{ p_value_text('min_pre_period_p_value') }} || ')' end,
-            case when has_exposures_outside_window then {{ percent_text('share_exposures_outside_window', signed=false) }}
-                || ' of first exposures outside the experiment window' end,
+                    || {{ p_value_text('min_pre_period_p_value') }} || ')'
+            end,
+            case when
+                    has_exposures_outside_window
+                    then {{ percent_text('share_exposures_outside_window', signed=false) }}
+                        || ' of first exposures outside the experiment window'
+            end,
             case when primary_metrics = 0 then 'no primary metric' end,
             metric_reasons
         ) as {{ dbt.type_string() }}) as decision_reasons,

@@ -87,7 +87,10 @@ cuped_pairs as (
             sum_about_mean('paired.control_units', 'paired.control_variance_covariate') ~ ' + '
             ~ sum_about_mean('paired.treatment_units', 'paired.treatment_variance_covariate')
         ) }} as cuped_theta,
-        (paired.control_units * paired.control_mean_covariate + paired.treatment_units * paired.treatment_mean_covariate)
+        (
+            paired.control_units * paired.control_mean_covariate
+            + paired.treatment_units * paired.treatment_mean_covariate
+        )
         / (paired.control_units + paired.treatment_units) as pair_mean_covariate
     from paired
     where paired.has_covariate
@@ -176,7 +179,9 @@ effects as (
         -- GrowthBook's semantics: relative to the unadjusted control mean (CUPED too)
         (estimates.treatment_mean - estimates.control_mean) / nullif(estimates.control_mean_unadjusted, 0)
             as relative_effect,
-        case when estimates.is_sample_sufficient then sqrt(estimates.treatment_variance + estimates.control_variance) end
+        case
+            when estimates.is_sample_sufficient then sqrt(estimates.treatment_variance + estimates.control_variance)
+        end
             as standard_error,
         case when estimates.is_sample_sufficient then sqrt(estimates.relative_variance) end as relative_standard_error,
         {{ normal_quantile(1 - alpha / 2) }} as critical_z
@@ -208,10 +213,10 @@ tested as (
         case
             when effects.is_sample_sufficient and effects.has_covariate
                 then (effects.treatment_mean_covariate - effects.control_mean_covariate)
-                / nullif(sqrt(
-                    effects.treatment_variance_covariate / effects.treatment_units
-                    + effects.control_variance_covariate / effects.control_units
-                ), 0)
+                    / nullif(sqrt(
+                        effects.treatment_variance_covariate / effects.treatment_units
+                        + effects.control_variance_covariate / effects.control_units
+                    ), 0)
         end as z_pre_period
     from effects
 
