@@ -237,6 +237,13 @@ def test_non_inferiority_and_adjusted_p_values_match_statsmodels(imported):
         assert row.p_value_non_inferiority == pytest.approx(expected, abs=1e-9), row
         assert row.is_non_inferior == (expected < ALPHA)
 
+    # the unadjusted p-values the adjustments start from: two-sided Welch z
+    for row in results[results["variance_reduction"] == "none"].itertuples():
+        _, expected = CompareMeans(DescrStatsW(_arm(imported["rows"], row.metric_name, row.treatment_variant)),
+                                   DescrStatsW(_arm(imported["rows"], row.metric_name, "control"))).ztest_ind(
+            usevar="unequal")
+        assert row.p_value == pytest.approx(expected, abs=1e-9), row
+
     checked = {"primary": 0, "secondary": 0}
     for (variance_reduction, segment_name, role), family in results.groupby(
             ["variance_reduction", "segment_name", "metric_role"]):
