@@ -84,8 +84,8 @@ def run_sandbox(root: Path, args: list[str], env: dict[str, str]) -> subprocess.
 # out whole files (make test: --dist loadfile --no-loadscope-reorder keeps this
 # order), and a long file picked up last keeps one worker busy while the other
 # has nothing left to do.
-LONG_FILES_FIRST = ["test_readme_commands.py", "test_incremental.py", "test_core_anomalies.py", "test_experiment_imports.py",
-                    "test_staging.py", "test_pii.py"]
+LONG_FILES_FIRST = ["test_experiment_decisions.py", "test_readme_commands.py", "test_incremental.py",
+                    "test_core_anomalies.py", "test_experiment_imports.py", "test_staging.py", "test_pii.py"]
 
 
 def pytest_collection_modifyitems(config, items):
