@@ -10,8 +10,10 @@
         odd df = 2m+1:  2 * Phi(-sqrt x) + sqrt(2/pi) * exp(-x/2) * sum_{j=1}^{m} x^(j-1/2) / (1*3*...*(2j-1))
         (Abramowitz & Stegun 26.4.4 and 26.4.5). Null outside 1..max_df.
         Phi appears once (shared by every odd df) to keep the compiled SQL small.
+        Both arguments are parenthesised: df = 'n - 1' must not read as n - (1 % 2).
     -#}
     {%- set xv = '(' ~ x ~ ')' -%}
+    {%- set df = '(' ~ df ~ ')' -%}
     (case
         when {{ xv }} is null or {{ df }} is null then null
         when {{ df }} < 1 or {{ df }} > {{ max_df }} then null
