@@ -140,6 +140,22 @@ def _landing_with_extras(sim_raw, root):
     return raw, exposures
 
 
+IMPORT_UNITS = {"a": 40, "b": 25, "c": 16}
+IMPORT_SHARES = {"a": 0.5, "b": 0.25, "c": 0.25}
+
+
+def _import_csv(path) -> None:
+    """An imported three-arm experiment (contracts/public_marts.md section 3) with traffic shares."""
+    lines = ["experiment_id,unit_id,variant,is_control,metric_name,numerator,traffic_share"]
+    unit = 0
+    for variant, n in IMPORT_UNITS.items():
+        for _ in range(n):
+            unit += 1
+            lines.append(f"imp_three_arms,unit{unit},{variant},{str(variant == 'a').lower()},m,{unit % 7},"
+                         f"{IMPORT_SHARES[variant]}")
+    path.write_text("\n".join(lines) + "\n")
+
+
 @pytest.fixture(scope="module")
 def extras(new_sandbox, warehouse_path, sim_dir):
     """The experimentation models rebuilt in full over a copy of the small build, with the
@@ -147,11 +163,15 @@ def extras(new_sandbox, warehouse_path, sim_dir):
     root = new_sandbox("experiment_health")
     shutil.copy(warehouse_path, root / SANDBOX_DUCKDB)
     raw, exposures = _landing_with_extras(sim_dir / "raw", root)
-    models = ["base_experimentation__experiments", "base_experimentation__exposures", "stg_experimentation__experiments",
+    imports = root / "imports"
+    (imports / "experiments").mkdir(parents=True)
+    _import_csv(imports / "experiments" / "imp_three_arms.csv")
+    models = ["int_experiment_imports_validated", "base_experimentation__experiments", "base_experimentation__exposures", "stg_experimentation__experiments",
               "stg_experimentation__exposures", "int_experiment_exposures_deduplicated",
               "int_experiment_unit_activity_summed", "int_experiment_unit_metrics_computed", "fct_experiment_health",
               "fct_experiment_health_by_segment"]
-    result = run_sandbox(root, ["run", "--full-refresh", "--select", *models], sandbox_env(root, raw))
+    result = run_sandbox(root, ["run", "--full-refresh", "--select", *models],
+                         sandbox_env(root, raw, SV_IMPORTS_PATH=str(imports)))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     con = duckdb.connect(str(root / SANDBOX_DUCKDB), read_only=True)
     yield con, exposures
@@ -214,6 +234,22 @@ def test_first_exposures_outside_the_window_are_counted_and_not_analysed(extras)
 def test_platform_experiments_unchanged_by_the_extras(extras, warehouse):
     """The extra landings touch only their own experiments (same end of data, same rows)."""
     con, _ = extras
-    query = ("select * from fct_experiment_health where experiment_id not in ('exp_912', 'exp_913', 'exp_914') "
+    query = ("select * from fct_experiment_health where data_source = 'platform' "
+             "and experiment_id not in ('exp_912', 'exp_913', 'exp_914') "
              "order by experiment_id, variant")
     pd.testing.assert_frame_equal(con.execute(query).df(), warehouse.execute(query).df())
+
+
+def test_imports_are_configured_and_have_no_window(extras):
+    """The import path: every variant of the file is configured, nothing is outside a window,
+    and the SRM p-value is scipy's against the file's traffic_share."""
+    con, _ = extras
+    health = _health(con, "imp_three_arms")
+    assert list(health.index) == list(IMPORT_UNITS)
+    assert (health["data_source"] == "import").all()
+    assert health["is_configured_variant"].all() and (health["exposures_outside_window"] == 0).all()
+    observed = np.array(list(IMPORT_UNITS.values()))
+    assert (health["exposed_units"].to_numpy() == observed).all()
+    shares = np.array(list(IMPORT_SHARES.values()))
+    p = stats.chisquare(observed, observed.sum() * shares).pvalue
+    assert (abs(health["srm_p_value"] - p) < 1e-9).all()
