@@ -199,21 +199,32 @@ def test_srm_flagged_exactly_where_injected(warehouse, sim_dir):
 
 
 def test_health_counts_match_pandas(warehouse, sim_dir):
-    """Exposed / multi-variant counts and the SRM p-value recomputed with pandas + scipy."""
+    """Exposed (single-variant, first exposed inside [started_at, ended_at)) / multi-variant /
+    outside-window counts and the SRM p-value recomputed with pandas + scipy."""
     expo = warehouse.execute("select experiment_id, unit_id, variant, exposed_at, exposure_id "
                              "from stg_experimentation__exposures").df()
-    exps = warehouse.execute("select experiment_id, variants, traffic_shares from stg_experimentation__experiments").df()
+    exps = warehouse.execute("select experiment_id, variants, traffic_shares, started_at, ended_at "
+                             "from stg_experimentation__experiments").df()
     expo = expo.sort_values(["experiment_id", "unit_id", "exposed_at", "exposure_id"])
-    first = expo.groupby(["experiment_id", "unit_id"]).agg(variant=("variant", "first"), k=("variant", "nunique"))
+    first = expo.groupby(["experiment_id", "unit_id"]).agg(variant=("variant", "first"), k=("variant", "nunique"),
+                                                           first_at=("exposed_at", "first"))
+    window = exps.set_index("experiment_id")
+    starts = window.loc[first.index.get_level_values(0), "started_at"].to_numpy()
+    ends = window.loc[first.index.get_level_values(0), "ended_at"].to_numpy()
+    first["outside"] = (first["first_at"].to_numpy() < starts) | (first["first_at"].to_numpy() >= ends)
     health = warehouse.execute("select * from fct_experiment_health where data_source = 'platform'").df()
     design = pd.read_csv(sim_dir / "truth" / "experiment_design.csv")
     for e in exps.itertuples():
         f = first.loc[e.experiment_id]
         variants = e.variants.split(",")
         shares = np.array([float(s) for s in e.traffic_shares.split(",")])
-        observed = np.array([((f["variant"] == v) & (f["k"] == 1)).sum() for v in variants])
-        h = health[health["experiment_id"] == e.experiment_id].set_index("variant").loc[variants]
+        observed = np.array([((f["variant"] == v) & (f["k"] == 1) & ~f["outside"]).sum() for v in variants])
+        rows = health[health["experiment_id"] == e.experiment_id].set_index("variant")
+        assert set(rows.index) == set(variants) and rows["is_configured_variant"].all()  # no unconfigured variant here
+        h = rows.loc[variants]
         assert (h["exposed_units"].to_numpy() == observed).all()
+        assert (h["exposures_outside_window"].to_numpy()
+                == np.array([((f["variant"] == v) & f["outside"]).sum() for v in variants])).all()
         assert h["units_in_multiple_variants"].sum() == (f["k"] > 1).sum()
         p = stats.chisquare(observed, observed.sum() * shares / shares.sum()).pvalue
         assert abs(h["srm_p_value"].iloc[0] - p) < 1e-9

@@ -64,6 +64,18 @@ def test_chi_square_sf_matches_scipy(compiled):
     assert np.max(np.abs(got["sf"][big] - expected[big]) / expected[big]) < 1e-9
 
 
+def test_chi_square_sf_above_30_df_is_wilson_hilferty_close_to_scipy(compiled):
+    """SRM over more than 31 variants: the normal approximation, within 2e-4 of scipy."""
+    dfs = np.array([31, 40, 63, 100, 250, 1000])
+    grid = np.array([(stats.chi2.isf(p, d), d) for d in dfs for p in [0.9, 0.5, 0.1, 0.01, 0.001, 1e-4]])
+    con = duckdb.connect()
+    con.register("grid_chi", {"x": grid[:, 0], "df": grid[:, 1].astype(int)})
+    got = con.execute(compiled[2]).df()
+    expected = stats.chi2.sf(got["x"], got["df"])
+    assert got["sf"].notna().all()
+    assert np.max(np.abs(got["sf"] - expected)) < 2e-4
+
+
 def test_benjamini_hochberg_matches_statsmodels(compile_inline):
     rng = np.random.default_rng(7)
     fam = np.repeat(np.arange(40), 25)
