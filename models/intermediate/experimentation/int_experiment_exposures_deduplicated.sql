@@ -26,6 +26,24 @@ experiments as (
 
 ),
 
+users as (
+
+    select * from {{ ref('stg_app__users') }}
+
+),
+
+creators as (
+
+    select * from {{ ref('stg_creators__creators') }}
+
+),
+
+labelers as (
+
+    select * from {{ ref('stg_labeling__labelers') }}
+
+),
+
 data_end as (
 
     -- End of data: midnight after the last day with a staged exposure (var overrides it).
@@ -102,7 +120,12 @@ final as (
             when experiments.ended_at is null then data_end.data_end_at
             when experiments.ended_at < data_end.data_end_at then experiments.ended_at
             else data_end.data_end_at
-        end as window_end_at
+        end as window_end_at,
+        -- the unit's segments: creators and labelers by their own country and tier, users
+        -- (and creators, who are users) by platform
+        coalesce(creators.country, labelers.country, users.country) as country,
+        users.platform,
+        coalesce(creators.creator_tier, labelers.labeler_tier) as tier
     from per_unit
     inner join experiments
         on per_unit.experiment_id = experiments.experiment_id
@@ -110,6 +133,15 @@ final as (
     left join unit_assignment
         on per_unit.experiment_id = unit_assignment.experiment_id
             and per_unit.unit_id = unit_assignment.unit_id
+    left join users
+        on experiments.randomization_unit in ('user', 'creator')
+            and per_unit.unit_id = users.user_id
+    left join labelers
+        on experiments.randomization_unit = 'labeler'
+            and per_unit.unit_id = labelers.labeler_id
+    left join creators
+        on experiments.randomization_unit = 'creator'
+            and per_unit.unit_id = creators.creator_id
 
 )
 

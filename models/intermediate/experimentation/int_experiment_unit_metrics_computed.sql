@@ -28,24 +28,6 @@ unit_sums as (
 
 ),
 
-users as (
-
-    select * from {{ ref('stg_app__users') }}
-
-),
-
-creators as (
-
-    select * from {{ ref('stg_creators__creators') }}
-
-),
-
-labelers as (
-
-    select * from {{ ref('stg_labeling__labelers') }}
-
-),
-
 unit_metrics as (
 
     select
@@ -95,9 +77,9 @@ unit_metrics as (
                     when 'views_received_per_creator' then unit_sums.views_received_pre_period
                 end
         end as covariate,
-        coalesce(creators.country, labelers.country, users.country) as country,
-        users.platform,
-        coalesce(creators.creator_tier, labelers.labeler_tier) as tier
+        exposed_units.country,
+        exposed_units.platform,
+        exposed_units.tier
     from exposed_units
     inner join catalog
         on exposed_units.experiment_domain = catalog.experiment_domain
@@ -105,15 +87,6 @@ unit_metrics as (
     inner join unit_sums
         on exposed_units.experiment_id = unit_sums.experiment_id
             and exposed_units.unit_id = unit_sums.unit_id
-    left join users
-        on exposed_units.randomization_unit in ('user', 'creator')
-            and exposed_units.unit_id = users.user_id
-    left join labelers
-        on exposed_units.randomization_unit = 'labeler'
-            and exposed_units.unit_id = labelers.labeler_id
-    left join creators
-        on exposed_units.randomization_unit = 'creator'
-            and exposed_units.unit_id = creators.creator_id
 
 ),
 

@@ -4,7 +4,7 @@
 -- segment value against the experiment's shares (sample_ratio_mismatch_tested()). Every
 -- variant of fct_experiment_health appears for every segment value that has units, with 0
 -- units where it has none. Segments are the unit attributes of
--- int_experiment_unit_metrics_computed (country, platform, tier); a unit without the
+-- int_experiment_exposures_deduplicated (country, platform, tier); a unit without the
 -- attribute is in no value of that segment. Imported experiments have no unit attributes and
 -- no rows here.
 with
@@ -22,45 +22,10 @@ health as (
 
 ),
 
-users as (
-
-    select * from {{ ref('stg_app__users') }}
-
-),
-
-creators as (
-
-    select * from {{ ref('stg_creators__creators') }}
-
-),
-
-labelers as (
-
-    select * from {{ ref('stg_labeling__labelers') }}
-
-),
-
--- the attributes as int_experiment_unit_metrics_computed takes them
 analysed_units as (
 
-    select
-        exposures.experiment_id,
-        exposures.unit_id,
-        exposures.variant,
-        coalesce(creators.country, labelers.country, users.country) as country,
-        users.platform,
-        coalesce(creators.creator_tier, labelers.labeler_tier) as tier
-    from exposures
-    left join users
-        on exposures.randomization_unit in ('user', 'creator')
-            and exposures.unit_id = users.user_id
-    left join labelers
-        on exposures.randomization_unit = 'labeler'
-            and exposures.unit_id = labelers.labeler_id
-    left join creators
-        on exposures.randomization_unit = 'creator'
-            and exposures.unit_id = creators.creator_id
-    where not exposures.is_in_multiple_variants and not exposures.is_outside_window
+    select * from exposures
+    where not is_in_multiple_variants and not is_outside_window
 
 ),
 
