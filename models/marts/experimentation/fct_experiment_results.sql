@@ -5,6 +5,13 @@
 -- The statistics are the macros in macros/statistics/; docs/experimentation.md has the formulas.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set min_units = var('experiment_min_units_per_arm', 100) %}
+{#- the columns both variance reductions carry over from the pair unchanged -#}
+{%- set pair_columns = [
+    'experiment_id', 'metric_name', 'segment_name', 'segment_value', 'control_variant', 'treatment_variant',
+    'metric_kind', 'metric_role', 'preferred_direction', 'non_inferiority_margin', 'data_source',
+    'control_units', 'treatment_units', 'is_sample_sufficient', 'has_covariate',
+    'control_mean_covariate', 'treatment_mean_covariate', 'control_variance_covariate', 'treatment_variance_covariate',
+] %}
 with
 
 arms as (
@@ -100,25 +107,9 @@ cuped_pairs as (
 estimates as (
 
     select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        control_variant,
-        treatment_variant,
-        metric_kind,
-        metric_role,
-        preferred_direction,
-        non_inferiority_margin,
-        data_source,
-        control_units,
-        treatment_units,
-        is_sample_sufficient,
-        has_covariate,
-        control_mean_covariate,
-        treatment_mean_covariate,
-        control_variance_covariate,
-        treatment_variance_covariate,
+        {%- for column in pair_columns %}
+            {{ column }},
+        {%- endfor %}
         'none' as variance_reduction,
         cast(null as double) as cuped_theta,
         control_estimate as control_mean,
@@ -132,25 +123,9 @@ estimates as (
     from paired
     union all
     select
-        experiment_id,
-        metric_name,
-        segment_name,
-        segment_value,
-        control_variant,
-        treatment_variant,
-        metric_kind,
-        metric_role,
-        preferred_direction,
-        non_inferiority_margin,
-        data_source,
-        control_units,
-        treatment_units,
-        is_sample_sufficient,
-        has_covariate,
-        control_mean_covariate,
-        treatment_mean_covariate,
-        control_variance_covariate,
-        treatment_variance_covariate,
+        {%- for column in pair_columns %}
+            {{ column }},
+        {%- endfor %}
         'cuped' as variance_reduction,
         cuped_theta,
         control_estimate - cuped_theta * (control_mean_covariate - pair_mean_covariate) as control_mean,
