@@ -1,8 +1,10 @@
 -- Analyst walkthrough of one experiment's readout (compile with
 -- `dbt compile --select experiment_readout --vars '{readout_experiment_id: exp_006}'` and run the
 -- SQL in target/.../analyses/experiment_readout.sql). Read it top-down:
---   1. health first: a sample ratio mismatch or many multi-variant units invalidate the effects;
---   2. the primary metric, then guardrails, then secondary metrics, at segment all;
+--   1. the decision of each row's treatment variant (fct_experiment_decisions) and the health
+--      behind it: a sample ratio mismatch or many multi-variant units invalidate the effects;
+--   2. the primary metric, then guardrails (with their non-inferiority test), then secondary
+--      metrics, at segment all;
 --   3. CUPED rows (same effect, tighter interval when the covariate predicts the metric);
 --   4. segments last: exploratory, their own BH family, never a launch decision on their own.
 {%- set experiment_id = var('readout_experiment_id', 'exp_001') %}
@@ -11,14 +13,21 @@ with
 health as (
 
     select * from {{ ref('fct_experiment_health') }}
-    where experiment_id = '{{ experiment_id }}'
+    where experiment_id = {{ sql_string_literal(experiment_id) }}
 
 ),
 
 results as (
 
     select * from {{ ref('fct_experiment_results') }}
-    where experiment_id = '{{ experiment_id }}'
+    where experiment_id = {{ sql_string_literal(experiment_id) }}
+
+),
+
+decisions as (
+
+    select * from {{ ref('fct_experiment_decisions') }}
+    where experiment_id = {{ sql_string_literal(experiment_id) }}
 
 ),
 
@@ -38,6 +47,8 @@ health_summary as (
 final as (
 
     select
+        decisions.decision,
+        decisions.decision_reasons,
         results.metric_role,
         results.metric_name,
         results.treatment_variant,
@@ -54,11 +65,17 @@ final as (
         results.p_value,
         results.p_value_adjusted,
         results.is_significant,
+        results.non_inferiority_margin,
+        results.p_value_non_inferiority,
+        results.is_sample_sufficient,
         health_summary.has_srm,
         health_summary.srm_p_value,
         health_summary.units_in_multiple_variants
     from results
     cross join health_summary
+    left join decisions
+        on results.treatment_variant = decisions.treatment_variant
+            and results.variance_reduction = decisions.variance_reduction
     order by
         case when results.segment_name = 'all' then 0 else 1 end asc nulls last,
         case results.metric_role when 'primary' then 0 when 'guardrail' then 1 else 2 end asc nulls last,
