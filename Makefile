@@ -137,7 +137,7 @@ PYTEST_WORKERS ?= 2
 pytest: install
 	SIM_DATA_DIR=$(CURDIR)/$(TEST_DIR) SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw \
 	SV_DUCKDB_PATH=$(CURDIR)/$(TEST_DIR)/warehouse.duckdb \
-		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 # ------------------------------------------------------------------ Spark
 # Session mode keeps its metastore and warehouse under data/spark. The small
