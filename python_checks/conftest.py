@@ -7,12 +7,14 @@ checks never depend on a step done by hand.
 """
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -159,6 +161,41 @@ def new_sandbox(parsed_project, tmp_path_factory):
         return make_sandbox(tmp_path_factory.mktemp(name), parsed_project / "target" / "partial_parse.msgpack",
                             copied)
     return make
+
+
+# What the checks on the default preset read: the core indicators' anomaly
+# scoring (test_core_anomalies.py) and the experiment decisions
+# (test_experiment_decisions.py), models and seeds only.
+DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions"]
+
+
+@pytest.fixture(scope="session")
+def default_dataset(parsed_project, tmp_path_factory, worker_id) -> Path:
+    """The default preset (56 days, 20k users, seed 42) simulated into a
+    sandbox (raw/ and truth/ in it) and built up to DEFAULT_DATASET_SELECT,
+    once per pytest run: the xdist workers share the folder, and a file lock
+    lets the first one build it while another waits (about 2 minutes)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the run's folder, above each worker's own
+    root = shared / "default_dataset"
+    with open(shared / "default_dataset.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built.ok").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            make_sandbox(root, parsed_project / "target" / "partial_parse.msgpack")
+            started = time.monotonic()
+            subprocess.run([sys.executable, "-m", "simulator", "--out", str(root), "--preset", "default",
+                            "--seed", "42"], cwd=REPO, check=True, capture_output=True, text=True)
+            simulated = time.monotonic()
+            result = run_sandbox(root, ["build", "--select", *DEFAULT_DATASET_SELECT,
+                                        "--resource-type", "model", "--resource-type", "seed"],
+                                 sandbox_env(root, root / "raw", SV_PUBLISH_PATH=str(root)))
+            assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+            (root / "built.ok").write_text(
+                f"simulate {simulated - started:.1f} s, dbt build {time.monotonic() - simulated:.1f} s\n")
+    return root
 
 
 @pytest.fixture(scope="session")

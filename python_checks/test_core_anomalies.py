@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
+from conftest import SANDBOX_DUCKDB
 
 # defaults of macros/core/core_anomaly_settings.sql (the test would fail if
 # the SQL drifted from them, since it recomputes every score)
@@ -77,20 +77,12 @@ def anomalies(warehouse) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def default_build(new_sandbox):
-    """The default preset (56 days, 20k users, seed 42) simulated and built
-    up to fct_indicator_anomalies (models and seeds only: the data tests run
-    on the small build), in a sandbox that also holds the simulated raw/ and
-    truth/. Yields (that folder, read-only connection)."""
-    out = new_sandbox("default")
-    subprocess.run([sys.executable, "-m", "simulator", "--out", str(out), "--preset", "default", "--seed", "42"],
-                   cwd=REPO, check=True, capture_output=True, text=True)
-    result = run_sandbox(out, ["build", "--select", "+fct_indicator_change_drivers", "+fct_indicator_anomalies",
-                               "--resource-type", "model", "--resource-type", "seed"],
-                         sandbox_env(out, out / "raw", SV_PUBLISH_PATH=str(out)))
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    con = duckdb.connect(str(out / SANDBOX_DUCKDB), read_only=True)
-    yield out, con
+def default_build(default_dataset):
+    """The default preset built up to fct_indicator_anomalies (conftest's
+    default_dataset: models and seeds only, the data tests run on the small
+    build). Yields (its folder, with raw/ and truth/, read-only connection)."""
+    con = duckdb.connect(str(default_dataset / SANDBOX_DUCKDB), read_only=True)
+    yield default_dataset, con
     con.close()
 
 

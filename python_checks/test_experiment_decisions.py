@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
+from conftest import SANDBOX_DUCKDB, run_sandbox, sandbox_env
 
 ALPHA = 0.05  # var experiment_alpha's default
 REPLAYS = 1000
@@ -42,23 +40,11 @@ def _query(db: Path, sql: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def default_build(new_sandbox):
-    """The default preset (seed 42) simulated and built up to fct_experiment_decisions (models
-    and seeds, no data tests) in a sandbox of its own; {db, truth}. Prints its wall time."""
-    root = new_sandbox("decisions_default")
-    sim = root / "sim"
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "simulator", "--out", str(sim), "--preset", "default", "--seed", "42"],
-                   cwd=REPO, check=True, capture_output=True, text=True)
-    simulated = time.monotonic()
-    result = run_sandbox(root, ["build", "--select", "+fct_experiment_decisions",
-                                "--resource-type", "model", "--resource-type", "seed"],
-                         sandbox_env(root, sim / "raw", SV_PUBLISH_PATH=str(root)))
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    built = time.monotonic()
-    print(f"\ndefault_build: simulate {simulated - started:.1f} s, dbt build {built - simulated:.1f} s, "
-          f"total {built - started:.1f} s")
-    return dict(db=root / SANDBOX_DUCKDB, truth=sim / "truth")
+def default_build(default_dataset):
+    """The default preset built up to fct_experiment_decisions (conftest's default_dataset:
+    models and seeds, no data tests); {db, truth}. Prints how long the build took."""
+    print("\ndefault_dataset:", (default_dataset / "built.ok").read_text().strip())
+    return dict(db=default_dataset / SANDBOX_DUCKDB, truth=default_dataset / "truth")
 
 
 def decisions_with_truth(db: Path, truth: Path) -> pd.DataFrame:
