@@ -2,8 +2,8 @@
     Aggregate: the value of `expression` on the row of the group that comes
     first by `order_columns` (a list, compared in order; ties on all of them
     are broken arbitrarily, so end the list with a key). One pass of a group
-    by instead of a row_number() window and a join back (at 100M app events
-    the window over 15.9M exposures took 10.6 s of 17.5 s). A null value on
+    by instead of a row_number() window and a join back (docs/benchmarks.md,
+    Design measurements). A null value on
     that row is returned as null, as the window would (DuckDB's arg_min_null;
     plain arg_min skips such rows); keep the ordering columns not null.
     DuckDB: over a row value; Spark: min_by over a struct.

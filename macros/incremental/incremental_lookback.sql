@@ -83,8 +83,8 @@
     `from_column` (the time column `day` is the date of, in the relation the
     predicate filters) it also says from_column >= the earliest of those days:
     on a constant the scan skips the row groups of older events, where an `in
-    (subquery)` read every event (at 10M, a day's creator rows 0.28-0.43 s ->
-    0.04 s). No day landed: false. -#}
+    (subquery)` read every event (docs/benchmarks.md, Design measurements).
+    No day landed: false. -#}
 {% macro in_event_days_landed_in_window(day, relation, time_column='event_at', window_of=none,
                                         from_column=none, loaded_at_column='_loaded_at') -%}
     {{ in_days_of(day, event_days_landed_in_window(relation, time_column, window_of, loaded_at_column), from_column) }}
@@ -184,9 +184,8 @@
     (source_table: that raw table's window in a rejected-rows table). A
     duplicate carries its first copy's contents, so the earlier staged rows
     cannot share a key with a landed row: the key lookup then reads the
-    recent staged rows, not all of them (at 100M events the lookup of
-    stg_app__events built a hash table of every staged key: 16.6 s of its
-    16.9 s). Evaluated once into a constant; empty (no bound) when dbt is
+    recent staged rows, not all of them (a hash table of every staged key
+    otherwise: docs/benchmarks.md, Design measurements). Evaluated once into a constant; empty (no bound) when dbt is
     not executing, on a full build, without time_column, or when nothing
     landed. time_column must be not null in staging (a timestamp check
     quarantines the others). -#}

@@ -20,9 +20,8 @@
 {#- Body of a CTE: the distinct non-null values of `column` in `relation`
     (rows matching `where`) and their hash as <column>_hash, for a lookup.
     Device ids and IPs repeat across many events, and an HMAC (4 SHA-256
-    blocks) costs 8 times the former MD5: stg_app__events at 10M events
-    took 52 CPU-s hashing every row, 21 hashing each distinct value once,
-    18 with the MD5 (docs/pii.md). -#}
+    blocks) costs several times the former MD5, so each distinct value is
+    hashed once (figures: docs/benchmarks.md, Design measurements). -#}
 {% macro distinct_pii_hashes(relation, column, where='true') -%}
     select
         pii_values.{{ column }},

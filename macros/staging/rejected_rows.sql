@@ -26,7 +26,7 @@ with
     if replaces_window else '' %}
 {#- the rows that landed inside the window, as a derived table and not a
     CTE: DuckDB materializes a CTE read more than once (every column of every
-    raw row: it filled the disk at 100M events) -#}
+    raw row, which fills the disk at the largest benchmark size) -#}
 {%- set landed -%}
     (select * from {{ base }} where {{ landed_in_lookback_window(table) }})
 {%- endset %}
