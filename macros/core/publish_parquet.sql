@@ -45,12 +45,14 @@
     select 1 as published_nothing
 {%- endmacro %}
 
-{#- dbt run-operation publish_public_marts: export the public marts (and the
-    change drivers) of the current warehouse, e.g. from the Makefile after a
-    build; the models that have the post_hook already publish themselves. -#}
+{#- `dbt run-operation publish_public_marts`, run by hand: export the public
+    marts (and the change drivers) of an existing warehouse without building
+    it again, e.g. into another SV_PUBLISH_PATH. A build needs no call: the
+    models with the post_hook publish themselves. -#}
 {% macro publish_public_marts(models=none) %}
     {%- set names = models or ['fct_core_indicators', 'fct_indicator_anomalies', 'fct_indicator_change_drivers',
-                              'fct_experiment_results', 'fct_experiment_health', 'fct_experiment_decisions'] -%}
+                              'fct_experiment_results', 'fct_experiment_health', 'fct_experiment_health_by_segment',
+                              'fct_experiment_decisions'] -%}
     {%- for name in names -%}
         {%- set relation = adapter.get_relation(database=target.database, schema=target.schema, identifier=name) -%}
         {%- if relation is none -%}
