@@ -6,7 +6,6 @@
 -- drifted from the published value would flag days nobody can see in the value. The cap
 -- itself is recomputed in python_checks/test_core_indicators.py. One pass over the mart;
 -- returns the rows that break it.
-{%- set winsorised = ['ad_revenue_usd', 'arpdau', 'ecpm_usd'] %}
 with
 
 indicators as (
@@ -27,9 +26,10 @@ final as (
     from indicators
     where
         case
-            when metric_name in ('{{ winsorised | join("', '") }}')
-                then detection_value > value * (1 + 1e-12) + 1e-12
-                or (detection_value is null) <> (value is null)
+            when metric_name in ('ad_revenue_usd', 'arpdau', 'ecpm_usd')
+                then
+                    detection_value > value * (1 + 1e-12) + 1e-12
+                    or (detection_value is null) <> (value is null)
             else coalesce(detection_value <> value, (detection_value is null) <> (value is null))
         end
 

@@ -2,7 +2,7 @@
 -- same row (null when the denominator is 0 or the cohort's day is not observed yet), and the
 -- ratios that are shares of users or views lie in [0, 1]. Why: BI tools re-aggregate the parts,
 -- so a ratio that drifted from them (a wrong join, a rounding cast) would disagree with every
--- roll-up. One pass over the mart; returns each failing row with the ratios it fails.
+-- roll-up. One pass over the mart; returns each failing row, a fails_<ratio> flag per ratio.
 {%- set ratios = [
     {'name': 'stickiness_dau_mau', 'numerator': 'dau', 'denominator': 'mau', 'is_share': true},
     {'name': 'd1_retention', 'numerator': 'd1_retained_users', 'denominator': 'new_users',
@@ -21,6 +21,15 @@
     {'name': 'comment_rate', 'numerator': 'comment_events', 'denominator': 'video_views'},
     {'name': 'follow_rate', 'numerator': 'follow_events', 'denominator': 'video_views'},
 ] %}
+{%- set keys = ['metric_date', 'dimension_name', 'dimension_value'] %}
+{#- numerator / denominator, null when the denominator is 0 (or the ratio's day is not observed) -#}
+{%- set recomputed = {} %}
+{%- for ratio in ratios %}
+    {%- set quotient = 'cast(' ~ ratio.numerator ~ ' as double) / nullif(' ~ ratio.denominator ~ ', 0)' %}
+    {%- do recomputed.update({
+        ratio.name: 'case when ' ~ ratio.when ~ ' then ' ~ quotient ~ ' end' if ratio.when is defined else quotient
+    }) %}
+{%- endfor %}
 with
 
 metrics as (
@@ -32,16 +41,11 @@ metrics as (
 recomputed as (
 
     select
-        metric_date,
-        dimension_name,
-        dimension_value,
-    {%- for ratio in ratios %}
-        {{ ratio.name }},
-        {% if ratio.when is defined %}case when {{ ratio.when }} then {% endif -%}
-        cast({{ ratio.numerator }} as double) / nullif({{ ratio.denominator }}, 0)
-        {%- if ratio.when is defined %} end{% endif %} as recomputed_{{ ratio.name }}
-        {{- "," if not loop.last }}
-    {%- endfor %}
+        {%- for ratio in ratios %}
+            {{ ratio.name }},
+            {{ recomputed[ratio.name] }} as recomputed_{{ ratio.name }},
+        {%- endfor %}
+        {{ keys | join(', ') }}
     from metrics
 
 ),
@@ -49,22 +53,18 @@ recomputed as (
 checked as (
 
     select
-        metric_date,
-        dimension_name,
-        dimension_value,
-        concat_ws(
-            ', '
         {%- for ratio in ratios %}
             {%- set reported, recomputed = ratio.name, 'recomputed_' ~ ratio.name %}
-            , case
-                when coalesce(
-                    abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
-                    ({{ reported }} is null) <> ({{ recomputed }} is null)
-                ) {%- if ratio.is_share %} or {{ reported }} < 0 or {{ reported }} > 1{% endif %}
-                    then '{{ ratio.name }}'
-            end
+            coalesce(
+                abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
+                ({{ reported }} is null) <> ({{ recomputed }} is null)
+            )
+            {%- if ratio.is_share %}
+                or {{ reported }} < 0
+                or {{ reported }} > 1
+            {%- endif %} as fails_{{ ratio.name }},
         {%- endfor %}
-        ) as failing_ratios
+        {{ keys | join(', ') }}
     from recomputed
 
 ),
@@ -73,7 +73,11 @@ final as (
 
     select *
     from checked
-    where failing_ratios <> ''
+    where
+        fails_{{ ratios[0].name }}
+        {%- for ratio in ratios[1:] %}
+            or fails_{{ ratio.name }}
+        {%- endfor %}
 
 )
 

@@ -5,6 +5,7 @@
 -- after an earlier one), and each retention rate is its users / cohort_users. Why: the two
 -- definitions are computed separately; a boundary off by a day breaks the order.
 -- Returns the cohorts that break it.
+{%- set days = [1, 7, 14, 28] %}
 with
 
 cohorts as (
@@ -13,25 +14,36 @@ cohorts as (
 
 ),
 
-{%- set days = [1, 7, 14, 28] %}
-
 final as (
 
-    select *
+    select
+        signup_date,
+        dimension_name,
+        dimension_value,
+        {%- for day in days %}
+            retained_on_day_{{ day }}_users,
+            retained_on_or_after_day_{{ day }}_users,
+            retention_on_day_{{ day }},
+            retention_on_or_after_day_{{ day }},
+        {%- endfor %}
+        cohort_users
     from cohorts
     where
         retained_on_or_after_day_28_users > retained_on_or_after_day_14_users
         or retained_on_or_after_day_14_users > retained_on_or_after_day_7_users
         or retained_on_or_after_day_7_users > retained_on_or_after_day_1_users
-    {%- for day in days %}
-        or retained_on_day_{{ day }}_users > retained_on_or_after_day_{{ day }}_users
-        or retained_on_or_after_day_{{ day }}_users > cohort_users
-        or abs(retention_on_day_{{ day }} - 1.0e0 * retained_on_day_{{ day }}_users / nullif(cohort_users, 0)) > 1e-12
-        or abs(
-            retention_on_or_after_day_{{ day }}
-            - 1.0e0 * retained_on_or_after_day_{{ day }}_users / nullif(cohort_users, 0)
-        ) > 1e-12
-    {%- endfor %}
+        {%- for day in days %}
+            or retained_on_day_{{ day }}_users > retained_on_or_after_day_{{ day }}_users
+            or retained_on_or_after_day_{{ day }}_users > cohort_users
+            or abs(
+                retention_on_day_{{ day }}
+                - cast(retained_on_day_{{ day }}_users as double) / nullif(cohort_users, 0)
+            ) > 1e-12
+            or abs(
+                retention_on_or_after_day_{{ day }}
+                - cast(retained_on_or_after_day_{{ day }}_users as double) / nullif(cohort_users, 0)
+            ) > 1e-12
+        {%- endfor %}
 
 )
 

@@ -39,10 +39,10 @@ metrics as (
 funnel_days as (
 
     select
-        activity_date,
-    {%- for funnel_column, _ in counts + amounts %}
-        sum({{ funnel_column }}) as funnel_{{ funnel_column }}{{ "," if not loop.last }}
-    {%- endfor %}
+        {%- for funnel_column, _ in counts + amounts %}
+            sum({{ funnel_column }}) as funnel_{{ funnel_column }},
+        {%- endfor %}
+        activity_date
     from funnel
     group by activity_date
 
@@ -52,10 +52,10 @@ compared as (
 
     select
         coalesce(metrics.metric_date, funnel_days.activity_date) as metric_date,
-    {%- for funnel_column, metrics_column in counts + amounts %}
-        funnel_days.funnel_{{ funnel_column }},
-        metrics.{{ metrics_column }},
-    {%- endfor %}
+        {%- for funnel_column, metrics_column in counts + amounts %}
+            funnel_days.funnel_{{ funnel_column }},
+            metrics.{{ metrics_column }},
+        {%- endfor %}
         metrics.metric_date is not null as has_metrics_row,
         funnel_days.activity_date is not null as has_funnel_rows
     from metrics
@@ -71,12 +71,12 @@ final as (
     where
         not has_metrics_row
         or not has_funnel_rows
-    {%- for funnel_column, metrics_column in counts %}
-        or funnel_{{ funnel_column }} <> {{ metrics_column }}
-    {%- endfor %}
-    {%- for funnel_column, metrics_column in amounts %}
-        or abs(funnel_{{ funnel_column }} - {{ metrics_column }}) > 1e-9 * greatest(1, abs({{ metrics_column }}))
-    {%- endfor %}
+        {%- for funnel_column, metrics_column in counts %}
+            or funnel_{{ funnel_column }} <> {{ metrics_column }}
+        {%- endfor %}
+        {%- for funnel_column, metrics_column in amounts %}
+            or abs(funnel_{{ funnel_column }} - {{ metrics_column }}) > 1e-9 * greatest(1, abs({{ metrics_column }}))
+        {%- endfor %}
 
 )
 

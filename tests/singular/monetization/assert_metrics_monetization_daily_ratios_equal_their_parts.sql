@@ -3,7 +3,7 @@
 -- billing, and fill_rate lies in [0, 1]. Why: the mart states each metric as a ratio of sums
 -- (contracts/public_marts.md section 4) so that BI roll-ups agree with it; a ratio computed
 -- another way (an average of ratios, a wrong denominator) shows here. One pass over the mart;
--- returns each failing day with the ratios it fails.
+-- returns each failing day, a fails_<ratio> flag per ratio.
 {#- ad_revenue_usd is no ratio but a sum of its parts (denominator 1) -#}
 {%- set ratios = [
     {'name': 'fill_rate', 'numerator': 'filled_requests', 'denominator': 'ad_requests', 'is_share': true},
@@ -18,6 +18,15 @@
     {'name': 'ad_revenue_usd', 'numerator': 'impression_revenue_usd + click_revenue_usd + conversion_revenue_usd',
      'denominator': '1'},
 ] %}
+{%- set keys = ['metric_date'] %}
+{#- numerator / denominator, null when the denominator is 0 (or the ratio's day is not observed) -#}
+{%- set recomputed = {} %}
+{%- for ratio in ratios %}
+    {%- set quotient = 'cast(' ~ ratio.numerator ~ ' as double) / nullif(' ~ ratio.denominator ~ ', 0)' %}
+    {%- do recomputed.update({
+        ratio.name: 'case when ' ~ ratio.when ~ ' then ' ~ quotient ~ ' end' if ratio.when is defined else quotient
+    }) %}
+{%- endfor %}
 with
 
 metrics as (
@@ -29,14 +38,11 @@ metrics as (
 recomputed as (
 
     select
-        metric_date,
-    {%- for ratio in ratios %}
-        {{ ratio.name }},
-        {% if ratio.when is defined %}case when {{ ratio.when }} then {% endif -%}
-        cast({{ ratio.numerator }} as double) / nullif({{ ratio.denominator }}, 0)
-        {%- if ratio.when is defined %} end{% endif %} as recomputed_{{ ratio.name }}
-        {{- "," if not loop.last }}
-    {%- endfor %}
+        {%- for ratio in ratios %}
+            {{ ratio.name }},
+            {{ recomputed[ratio.name] }} as recomputed_{{ ratio.name }},
+        {%- endfor %}
+        {{ keys | join(', ') }}
     from metrics
 
 ),
@@ -44,20 +50,18 @@ recomputed as (
 checked as (
 
     select
-        metric_date,
-        concat_ws(
-            ', '
         {%- for ratio in ratios %}
             {%- set reported, recomputed = ratio.name, 'recomputed_' ~ ratio.name %}
-            , case
-                when coalesce(
-                    abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
-                    ({{ reported }} is null) <> ({{ recomputed }} is null)
-                ) {%- if ratio.is_share %} or {{ reported }} < 0 or {{ reported }} > 1{% endif %}
-                    then '{{ ratio.name }}'
-            end
+            coalesce(
+                abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
+                ({{ reported }} is null) <> ({{ recomputed }} is null)
+            )
+            {%- if ratio.is_share %}
+                or {{ reported }} < 0
+                or {{ reported }} > 1
+            {%- endif %} as fails_{{ ratio.name }},
         {%- endfor %}
-        ) as failing_ratios
+        {{ keys | join(', ') }}
     from recomputed
 
 ),
@@ -66,7 +70,11 @@ final as (
 
     select *
     from checked
-    where failing_ratios <> ''
+    where
+        fails_{{ ratios[0].name }}
+        {%- for ratio in ratios[1:] %}
+            or fails_{{ ratio.name }}
+        {%- endfor %}
 
 )
 

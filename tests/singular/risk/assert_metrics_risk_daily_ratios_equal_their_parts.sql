@@ -3,7 +3,7 @@
 -- appeals lie in [0, 1] (removed_share_of_uploads may exceed 1: a video removed today may
 -- have been published on an earlier day). Why: these are core indicators; fct_core_indicators
 -- publishes their numerators and denominators, which must give the same value. One pass over
--- the mart; returns each failing day with the ratios it fails.
+-- the mart; returns each failing day, a fails_<ratio> flag per ratio.
 {%- set ratios = [
     {'name': 'removed_share_of_uploads', 'numerator': 'videos_removed', 'denominator': 'videos_published'},
     {'name': 'proactive_removal_rate', 'numerator': 'proactive_removals', 'denominator': 'videos_removed',
@@ -15,6 +15,15 @@
     {'name': 'appeal_overturn_rate', 'numerator': 'appeals_overturned', 'denominator': 'appeals_resolved',
      'is_share': true},
 ] %}
+{%- set keys = ['metric_date'] %}
+{#- numerator / denominator, null when the denominator is 0 (or the ratio's day is not observed) -#}
+{%- set recomputed = {} %}
+{%- for ratio in ratios %}
+    {%- set quotient = 'cast(' ~ ratio.numerator ~ ' as double) / nullif(' ~ ratio.denominator ~ ', 0)' %}
+    {%- do recomputed.update({
+        ratio.name: 'case when ' ~ ratio.when ~ ' then ' ~ quotient ~ ' end' if ratio.when is defined else quotient
+    }) %}
+{%- endfor %}
 with
 
 metrics as (
@@ -26,14 +35,11 @@ metrics as (
 recomputed as (
 
     select
-        metric_date,
-    {%- for ratio in ratios %}
-        {{ ratio.name }},
-        {% if ratio.when is defined %}case when {{ ratio.when }} then {% endif -%}
-        cast({{ ratio.numerator }} as double) / nullif({{ ratio.denominator }}, 0)
-        {%- if ratio.when is defined %} end{% endif %} as recomputed_{{ ratio.name }}
-        {{- "," if not loop.last }}
-    {%- endfor %}
+        {%- for ratio in ratios %}
+            {{ ratio.name }},
+            {{ recomputed[ratio.name] }} as recomputed_{{ ratio.name }},
+        {%- endfor %}
+        {{ keys | join(', ') }}
     from metrics
 
 ),
@@ -41,20 +47,18 @@ recomputed as (
 checked as (
 
     select
-        metric_date,
-        concat_ws(
-            ', '
         {%- for ratio in ratios %}
             {%- set reported, recomputed = ratio.name, 'recomputed_' ~ ratio.name %}
-            , case
-                when coalesce(
-                    abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
-                    ({{ reported }} is null) <> ({{ recomputed }} is null)
-                ) {%- if ratio.is_share %} or {{ reported }} < 0 or {{ reported }} > 1{% endif %}
-                    then '{{ ratio.name }}'
-            end
+            coalesce(
+                abs({{ reported }} - {{ recomputed }}) > 1e-9 * greatest(1, abs({{ recomputed }})),
+                ({{ reported }} is null) <> ({{ recomputed }} is null)
+            )
+            {%- if ratio.is_share %}
+                or {{ reported }} < 0
+                or {{ reported }} > 1
+            {%- endif %} as fails_{{ ratio.name }},
         {%- endfor %}
-        ) as failing_ratios
+        {{ keys | join(', ') }}
     from recomputed
 
 ),
@@ -63,7 +67,11 @@ final as (
 
     select *
     from checked
-    where failing_ratios <> ''
+    where
+        fails_{{ ratios[0].name }}
+        {%- for ratio in ratios[1:] %}
+            or fails_{{ ratio.name }}
+        {%- endfor %}
 
 )
 
