@@ -114,17 +114,14 @@ def ads(clean_raw, app):
 
 
 def test_catalog_lists_every_indicator(indicators, warehouse):
+    """The contract's required indicators, and the app metrics cut by all, country and
+    platform. That the mart follows its catalog (same metrics, the catalog's dimensions and
+    domain, denominator 1 for counts) is the dbt test assert_core_indicators_follow_their_catalog."""
     catalog = warehouse.execute("select * from core_indicator_catalog").df()
-    assert set(catalog["metric_name"]) == set(indicators["metric_name"])
     assert set(catalog.loc[catalog["is_required"], "metric_name"]) == REQUIRED
-    for _, row in catalog.iterrows():
-        got = set(indicators.loc[indicators["metric_name"] == row["metric_name"], "dimension_name"])
-        assert got == set(row["dimensions"].split("|")), row["metric_name"]
-        if row["metric_name"] in APP_METRICS:
-            assert got == set(DIMENSIONS), row["metric_name"]
-        assert set(indicators.loc[indicators["metric_name"] == row["metric_name"], "domain"]) == {row["domain"]}
-    counts = catalog.loc[catalog["metric_kind"] == "count", "metric_name"]
-    assert (indicators.loc[indicators["metric_name"].isin(counts), "denominator"] == 1).all()
+    for metric in APP_METRICS:
+        got = set(indicators.loc[indicators["metric_name"] == metric, "dimension_name"])
+        assert got == set(DIMENSIONS), metric
 
 
 def test_engagement_indicators(indicators, app):
@@ -272,10 +269,8 @@ def test_detection_value_is_value_except_winsorised_revenue(indicators, ads, app
     event at that day's 99th percentile of billed-event revenue (numpy's
     linear quantile = SQL percentile_cont)."""
     requests, impressions, clicks, conversions = ads
-    money = {"ad_revenue_usd", "arpdau", "ecpm_usd"}
-    other = indicators[~indicators["metric_name"].isin(money)]
-    same = (other["detection_value"] == other["value"]) | (other["detection_value"].isna() & other["value"].isna())
-    assert same.all(), other[~same].head()
+    # detection_value = value for the other metrics, and <= value for these three: the dbt test
+    # assert_detection_value_is_the_value_except_winsorised_revenue
     rows = pd.concat([frame[["metric_date", "country", "platform", "revenue_micros"]]
                       for frame in (impressions, clicks, conversions)], ignore_index=True)
     rows["usd"] = rows["revenue_micros"].fillna(0) / 1e6
@@ -289,6 +284,5 @@ def test_detection_value_is_value_except_winsorised_revenue(indicators, ads, app
         ok = np.isclose(got["detection_value"], expected, rtol=1e-9, atol=1e-12) | (
             got["detection_value"].isna() & expected.isna())
         assert ok.all(), (metric, got[~ok].head())
-        # winsorising only ever lowers revenue, and it does bite somewhere
-        assert (got["detection_value"] <= got["value"] * (1 + 1e-12) + 1e-12).all()
+        # winsorising does bite somewhere
         assert (got["detection_value"] < got["value"] * (1 - 1e-6)).any(), metric

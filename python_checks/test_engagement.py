@@ -5,13 +5,14 @@ rejection_kind = quarantined) and rows with a null/blank key are dropped,
 then duplicates are removed keeping the first-landed copy
 (docs/cleaning_rules.md). Everything else (sessions, user-days, trailing
 windows, retention) is recomputed here with plain pandas / Python sets,
-without the SQL's interval trick.
+without the SQL's interval trick. The marts' own invariants (lifecycle states
+add up to DAU, DAU <= WAU <= MAU, retention order, ratios = their parts) are
+dbt tests in tests/singular/engagement/.
 """
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -68,8 +69,6 @@ def test_dau_wau_mau_are_exact_distinct_counts(app, metrics, dimension):
                 continue
             row = metrics.loc[key]
             assert (row["dau"], row["wau"], row["mau"]) == (dau, wau, mau), (key, row[["dau", "wau", "mau"]].tolist(), (dau, wau, mau))
-            if mau:
-                assert math.isclose(row["stickiness_dau_mau"], dau / mau, rel_tol=0, abs_tol=1e-9)
             checked += 1
     assert checked >= len(days)
     # WAU is never the sum of DAU: on a complete window it is strictly less here
@@ -96,17 +95,6 @@ def test_new_users_and_retention_by_signup_day(app, metrics):
             assert math.isclose(row["d1_retention"], d1 / n, rel_tol=0, abs_tol=1e-9)
         else:
             assert pd.isna(row["d1_retention"])
-
-
-def test_on_or_after_retention_dominates_on_day(warehouse):
-    bad = scalar(warehouse, """
-        select count(*) from fct_retention_cohorts
-        where retained_on_or_after_day_1_users < retained_on_day_1_users
-           or retained_on_or_after_day_7_users < retained_on_day_7_users
-           or retained_on_or_after_day_28_users > retained_on_or_after_day_14_users
-           or retained_on_or_after_day_14_users > retained_on_or_after_day_7_users
-    """)
-    assert bad == 0
 
 
 def test_watch_completion_and_interaction_rates(app, metrics):
@@ -169,24 +157,6 @@ def test_daily_session_counts_match_pandas(app, warehouse, dimension):
     assert (merged["_merge"] != "right_only").all()
     assert (merged["sessions"] == merged["expected"].fillna(0)).all()
     assert merged["expected"].sum() >= ev["event_date"].nunique()
-    has_dau = merged["dau"] > 0
-    assert np.allclose(merged.loc[has_dau, "sessions_per_dau"],
-                       merged.loc[has_dau, "expected"].fillna(0) / merged.loc[has_dau, "dau"], rtol=1e-12)
     # sessions crossing midnight count on both days: more session-days than sessions
     if dimension == "all":
         assert merged["sessions"].sum() > ev.groupby(["user_id", "session_number"]).ngroups
-
-
-def test_lifecycle_states_add_up(warehouse):
-    bad = scalar(warehouse, """
-        select count(*) from fct_user_lifecycle_daily as l
-        inner join fct_active_users_daily as a
-            on l.metric_date = a.metric_date and l.dimension_name = a.dimension_name
-            and l.dimension_value = a.dimension_value
-        left join fct_active_users_daily as p
-            on p.metric_date = l.metric_date - interval 1 day and p.dimension_name = l.dimension_name
-            and p.dimension_value = l.dimension_value
-        where l.active_users <> a.dau
-           or (l.is_complete and l.previous_day_active_users <> coalesce(p.dau, 0))
-    """)
-    assert bad == 0

@@ -157,19 +157,18 @@ def test_ratio_metrics_keep_units_with_a_zero_denominator(units, results):
 
 
 def test_adjusted_p_values_are_role_aware(results):
-    """Primary metrics: Bonferroni; secondary: Benjamini-Hochberg; guardrails: unadjusted;
-    one family per experiment x variance_reduction x segment_name x role (statsmodels)."""
+    """Primary metrics: Bonferroni; secondary: Benjamini-Hochberg (statsmodels); one family per
+    experiment x variance_reduction x segment_name x role. Guardrails unadjusted, no adjustment
+    without a p-value and is_significant = p_value_adjusted < alpha: the dbt test
+    assert_experiment_adjusted_p_values_follow_the_metric_role."""
     tested = results.dropna(subset=["p_value"])
     assert set(tested["metric_role"]) == {"primary", "guardrail", "secondary"}
     methods = {"primary": "bonferroni", "secondary": "fdr_bh"}
     for (_, _, _, role), fam in tested.groupby(["experiment_id", "variance_reduction", "segment_name", "metric_role"]):
         if role == "guardrail":
-            expected = fam["p_value"].to_numpy()
-        else:
-            expected = multipletests(fam["p_value"], method=methods[role])[1]
+            continue
+        expected = multipletests(fam["p_value"], method=methods[role])[1]
         assert np.allclose(fam["p_value_adjusted"], expected, rtol=0, atol=1e-12), fam
-        assert (fam["is_significant"] == (fam["p_value_adjusted"] < ALPHA)).all()
-    assert results.loc[results["p_value"].isna(), "p_value_adjusted"].isna().all()
 
 
 def test_injected_effects_inside_confidence_intervals(results, sim_dir):
