@@ -46,7 +46,7 @@
 {%- endmacro %}
 
 {#- `dbt run-operation publish_public_marts`, run by hand: export the public
-    marts (and the change drivers) of an existing warehouse without building
+    marts of an existing warehouse without building
     it again, e.g. into another SV_PUBLISH_PATH. A build needs no call: the
     models with the post_hook publish themselves. -#}
 {% macro publish_public_marts(models=none) %}
