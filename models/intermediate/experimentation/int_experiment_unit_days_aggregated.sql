@@ -1,0 +1,358 @@
+-- One row per experiment x exposed unit x UTC activity day in its pre-period or analysis
+-- window: the unit's activity of that day summed into the part inside its window
+-- (<measure>_in_window) and inside its CUPED pre-period (<measure>_pre_period).
+-- The window part of a day is its activity at or after first_exposed_at and before
+-- window_closes_at (the experiment's ended_at, or an end of data off midnight): the end of data
+-- at midnight is left to the readers, who keep the days before window_end_at
+-- (int_experiment_unit_activity_summed), so a row does not change when the data grows by a day.
+-- A day that one of the unit's boundaries cuts (off midnight: the exposure day, always) holds
+-- only the part of the day on each side, placed row by row; the other days count whole.
+-- Incremental on DuckDB (docs/incremental.md, "Experiment unit sums"): a row depends on the
+-- day's activity and on the unit's first exposure only, so a run rebuilds every unit on the
+-- days of activity rows that landed inside the lookback window, and every day of the units
+-- whose first exposure landed inside it (new units, an earlier exposure landing late).
+-- Rows are only ever added or grown, so delete+insert on the row's key keeps a day-by-day
+-- run equal to a full build. Spark: a table built in full on every run.
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['experiment_id', 'unit_id', 'activity_date'],
+    on_schema_change='fail',
+    meta={'recent_rows_column': 'max_loaded_at'}
+) }}
+{%- set ts = dbt.type_timestamp() -%}
+{#- each activity, its unit kind, key, timestamp and measures (the others are 0) -#}
+{%- set measures = ['watch_seconds', 'video_views', 'app_opens', 'likes', 'impressions', 'clicks',
+                    'reports', 'submissions', 'gold_submissions', 'gold_correct', 'views_received'] -%}
+{%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_closes_at'] -%}
+{%- if is_incremental() -%}
+    {%- set landed_after = incremental_lookback_start('max_loaded_at') -%}
+    {#- the days whose activity changed: a row landed that counts on them (a click counts on
+        its impression's day), read once into constants -#}
+    {%- set landed_days_query -%}
+        select cast(event_at as date) from {{ ref('stg_app__events') }} where _loaded_at > {{ landed_after }}
+        union
+        select cast(shown_at as date) from {{ ref('stg_ads__impressions') }} where _loaded_at > {{ landed_after }}
+        union
+        select cast(impressions.shown_at as date)
+        from {{ ref('stg_ads__clicks') }} as clicks
+        inner join {{ ref('stg_ads__impressions') }} as impressions
+            on clicks.impression_id = impressions.impression_id
+        where clicks._loaded_at > {{ landed_after }}
+        union
+        select cast(reported_at as date) from {{ ref('stg_trust_safety__reports') }} where _loaded_at > {{ landed_after }}
+        union
+        select cast(submitted_at as date) from {{ ref('stg_labeling__submissions') }} where _loaded_at > {{ landed_after }}
+    {%- endset -%}
+    {%- set landed_days = days_read_once(landed_days_query) -%}
+{%- endif -%}
+{#- the units (every exposed unit: the analysis filters are the readers'), with the end of
+    the window a day row applies: the end of data only when off midnight (then fixed by var
+    experiment_data_end_at, or ended_at), else ended_at (null: open); is_rebuilt: all its days
+    are built (a full build: every unit) -#}
+{%- set units_sql -%}
+    select
+        exposed.experiment_id,
+        exposed.unit_id,
+        exposed.randomization_unit,
+        exposed.pre_period_start_at,
+        exposed.started_at,
+        exposed.first_exposed_at,
+        case
+            when exposed.window_end_at <> cast(cast(exposed.window_end_at as date) as {{ ts }})
+                then exposed.window_end_at
+            else experiments.ended_at
+        end as window_closes_at,
+        {%- if is_incremental() %}
+        -- the first exposure landed inside the window: a new unit, or one exposed earlier than known
+        exists (
+            select 1
+            from {{ ref('stg_experimentation__exposures') }} as landed
+            where
+                landed._loaded_at > {{ landed_after }}
+                and landed.experiment_id = exposed.experiment_id
+                and landed.unit_id = exposed.unit_id
+                and landed.exposed_at = exposed.first_exposed_at
+        ) as is_rebuilt
+        {%- else %}
+        true as is_rebuilt
+        {%- endif %}
+    from {{ ref('int_experiment_exposures_deduplicated') }} as exposed
+    inner join {{ ref('stg_experimentation__experiments') }} as experiments
+        on exposed.experiment_id = experiments.experiment_id
+{%- endset -%}
+{#- the days a unit's boundary cuts in two (its date, unless it falls on midnight) that the
+    run builds -#}
+{%- set cut_days_sql -%}
+    {%- for boundary in boundaries %}
+    {%- if not loop.first %}
+    union
+    {% endif %}
+    select
+        units.*,
+        cast(units.{{ boundary }} as date) as activity_date
+    from units
+    where
+        units.{{ boundary }} <> cast(cast(units.{{ boundary }} as date) as {{ ts }})
+        and {{ is_unit_analysis_day('units', 'cast(units.' ~ boundary ~ ' as date)') }}
+        {%- if is_incremental() %}
+        and (units.is_rebuilt or {{ in_days_of('cast(units.' ~ boundary ~ ' as date)', landed_days) }})
+        {%- endif %}
+    {%- endfor %}
+{%- endset -%}
+{#- the earliest day whose activity rows are read (a constant when dbt executes: the scans
+    then skip older row groups) -#}
+{%- set rows_from = value_read_once('with units as (' ~ units_sql ~ ') select min(activity_date) from ('
+                                    ~ cut_days_sql ~ ') as cut_days', 'date')
+                    if is_incremental() else none %}
+
+with
+
+units as (
+
+    {{ units_sql | indent(4) }}
+
+),
+
+cut_days as (
+
+    {{ cut_days_sql | indent(4) }}
+
+),
+
+events as {{ not_materialized() }} (
+
+    select * from {{ ref('stg_app__events') }}
+    where event_type in ('video_view', 'app_open', 'like')
+
+),
+
+-- Each activity row with the unit kind and key it counts for and its measures (0 for the
+-- others): read row by row on the days a boundary cuts.
+activity_rows as {{ not_materialized() }} (
+
+    select
+        'app' as activity,
+        'user' as unit_kind,
+        user_id as activity_key,
+        event_at as activity_at,
+        case when event_type = 'video_view' then coalesce(cast(watch_seconds as double), 0) else 0 end
+            as watch_seconds,
+        case when event_type = 'video_view' then 1 else 0 end as video_views,
+        case when event_type = 'app_open' then 1 else 0 end as app_opens,
+        case when event_type = 'like' then 1 else 0 end as likes,
+        0 as impressions, 0 as clicks, 0 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
+        _loaded_at
+    from events
+
+    union all
+
+    select
+        'ad' as activity,
+        'user' as unit_kind,
+        impressions.user_id as activity_key,
+        impressions.shown_at as activity_at,
+        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
+        1 as impressions,
+        coalesce(clicks.clicks, 0) as clicks,
+        0 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
+        greatest(impressions._loaded_at, coalesce(clicks.max_loaded_at, impressions._loaded_at)) as _loaded_at
+    from {{ ref('stg_ads__impressions') }} as impressions
+    -- clicks counted per impression first: a group by over the clicks, not every impression
+    left join (
+        select
+            impression_id,
+            count(*) as clicks,
+            max(_loaded_at) as max_loaded_at
+        from {{ ref('stg_ads__clicks') }}
+        group by impression_id
+    ) as clicks
+        on impressions.impression_id = clicks.impression_id
+
+    union all
+
+    select
+        'report' as activity,
+        'user' as unit_kind,
+        reporter_user_id as activity_key,
+        reported_at as activity_at,
+        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
+        0 as impressions, 0 as clicks,
+        1 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
+        _loaded_at
+    from {{ ref('stg_trust_safety__reports') }}
+
+    union all
+
+    select
+        'labeling' as activity,
+        'labeler' as unit_kind,
+        submissions.labeler_id as activity_key,
+        submissions.submitted_at as activity_at,
+        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
+        0 as impressions, 0 as clicks, 0 as reports,
+        1 as submissions,
+        case when labeling_tasks.is_gold then 1 else 0 end as gold_submissions,
+        case
+            when labeling_tasks.is_gold and submissions.answer = labeling_tasks.gold_answer then 1
+            else 0
+        end as gold_correct,
+        0 as views_received,
+        submissions._loaded_at
+    from {{ ref('stg_labeling__submissions') }} as submissions
+    left join {{ ref('stg_labeling__tasks') }} as labeling_tasks
+        on submissions.task_id = labeling_tasks.task_id
+    where not submissions.is_skipped
+
+    union all
+
+    select
+        'creator' as activity,
+        'creator' as unit_kind,
+        videos.creator_id as activity_key,
+        events.event_at as activity_at,
+        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
+        0 as impressions, 0 as clicks, 0 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct,
+        1 as views_received,
+        events._loaded_at
+    from events
+    inner join {{ ref('stg_app__videos') }} as videos
+        on events.video_id = videos.video_id
+    where events.event_type = 'video_view'
+
+),
+
+-- The same per unit kind, key and day. The app's and the creators' come from their
+-- incremental day tables; the others are summed here.
+activity_days as (
+
+    select
+        'user' as unit_kind,
+        user_id as activity_key,
+        activity_date,
+        watch_seconds,
+        video_view_count as video_views,
+        app_open_count as app_opens,
+        like_count as likes,
+        0 as impressions, 0 as clicks, 0 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
+        max_loaded_at
+    from {{ ref('int_user_days_aggregated') }}
+    where dimension_name = 'all'
+
+    union all
+
+    select
+        'creator' as unit_kind,
+        user_id as activity_key,
+        activity_date,
+        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
+        0 as impressions, 0 as clicks, 0 as reports,
+        0 as submissions, 0 as gold_submissions, 0 as gold_correct,
+        video_views as views_received,
+        max_loaded_at
+    from {{ ref('int_creator_days_aggregated') }}
+
+    union all
+
+    select
+        unit_kind,
+        activity_key,
+        cast(activity_at as date) as activity_date,
+        {%- for measure in measures %}
+        sum({{ measure }}) as {{ measure }},
+        {%- endfor %}
+        max(_loaded_at) as max_loaded_at
+    from activity_rows
+    -- the app's and the creators' come from their day tables
+    where activity in ('ad', 'report', 'labeling')
+    group by unit_kind, activity_key, cast(activity_at as date)
+
+),
+
+parts as (
+
+    -- the rows of a cut day, each placed by its timestamp
+    select
+        cut_days.experiment_id,
+        cut_days.unit_id,
+        cut_days.randomization_unit,
+        cut_days.activity_date,
+        activity_rows.activity_at >= cut_days.first_exposed_at
+        and (cut_days.window_closes_at is null or activity_rows.activity_at < cut_days.window_closes_at)
+            as is_in_window,
+        activity_rows.activity_at >= cut_days.pre_period_start_at
+        and activity_rows.activity_at < cut_days.started_at as is_in_pre_period,
+        {%- for measure in measures %}
+        activity_rows.{{ measure }},
+        {%- endfor %}
+        activity_rows._loaded_at as max_loaded_at
+    from cut_days
+    inner join activity_rows
+        on cut_days.randomization_unit = activity_rows.unit_kind
+            and cut_days.unit_id = activity_rows.activity_key
+            and cut_days.activity_date = cast(activity_rows.activity_at as date)
+    {%- if rows_from is not none %}
+    where activity_rows.activity_at >= cast({{ rows_from }} as {{ ts }})
+    {%- endif %}
+
+    union all
+
+    -- whole days: a day counts for an interval [a, b) when it lies entirely inside it: it
+    -- starts at or after a, and it ends (the next midnight) at or before b, i.e. it is before
+    -- b's date (the window's end checked by the readers: see above)
+    select
+        units.experiment_id,
+        units.unit_id,
+        units.randomization_unit,
+        activity_days.activity_date,
+        cast(activity_days.activity_date as {{ ts }}) >= units.first_exposed_at
+        and (units.window_closes_at is null or activity_days.activity_date < cast(units.window_closes_at as date))
+            as is_in_window,
+        cast(activity_days.activity_date as {{ ts }}) >= units.pre_period_start_at
+        and activity_days.activity_date < cast(units.started_at as date) as is_in_pre_period,
+        {%- for measure in measures %}
+        activity_days.{{ measure }},
+        {%- endfor %}
+        activity_days.max_loaded_at
+    from units
+    inner join activity_days
+        on units.randomization_unit = activity_days.unit_kind
+            and units.unit_id = activity_days.activity_key
+            {%- for boundary in boundaries %}
+            and (
+                units.{{ boundary }} is null
+                or activity_days.activity_date <> cast(units.{{ boundary }} as date)
+                or units.{{ boundary }} = cast(cast(units.{{ boundary }} as date) as {{ ts }})
+            )
+            {%- endfor %}
+    where
+        {{ is_unit_analysis_day('units', 'activity_days.activity_date') }}
+        {%- if is_incremental() %}
+        and (units.is_rebuilt or {{ in_days_of('activity_days.activity_date', landed_days) }})
+        {%- endif %}
+
+),
+
+final as (
+
+    select
+        experiment_id,
+        unit_id,
+        randomization_unit,
+        activity_date,
+        {%- for measure in measures %}
+        cast(sum(case when is_in_window then {{ measure }} else 0 end) as double) as {{ measure }}_in_window,
+        cast(sum(case when is_in_pre_period then {{ measure }} else 0 end) as double) as {{ measure }}_pre_period,
+        {%- endfor %}
+        max(max_loaded_at) as max_loaded_at
+    from parts
+    group by experiment_id, unit_id, randomization_unit, activity_date
+
+)
+
+select * from final
