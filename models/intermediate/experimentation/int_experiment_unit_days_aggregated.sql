@@ -24,7 +24,8 @@
 {#- each activity, its unit kind, key, timestamp and measures (the others are 0) -#}
 {%- set measures = ['watch_seconds', 'video_views', 'app_opens', 'likes', 'impressions', 'clicks',
                     'reports', 'submissions', 'gold_submissions', 'gold_correct', 'views_received'] -%}
-{%- set boundaries = ['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_closes_at'] -%}
+{#- read on incremental runs only; a ref outside the condition, so that dbt sees it -#}
+{%- set exposures = ref('stg_experimentation__exposures') -%}
 {%- if is_incremental() -%}
     {%- set landed_after = incremental_lookback_start('max_loaded_at') -%}
     {#- the days whose activity changed: a row landed that counts on them (a click counts on
@@ -45,6 +46,8 @@
         select cast(submitted_at as date) from {{ ref('stg_labeling__submissions') }} where _loaded_at > {{ landed_after }}
     {%- endset -%}
     {%- set landed_days = days_read_once(landed_days_query) -%}
+{%- else -%}
+    {%- set landed_days = none -%}
 {%- endif -%}
 {#- the units (every exposed unit: the analysis filters are the readers'), with the end of
     the window a day row applies: the end of data only when off midnight (then fixed by var
@@ -67,7 +70,7 @@
         -- the first exposure landed inside the window: a new unit, or one exposed earlier than known
         exists (
             select 1
-            from {{ ref('stg_experimentation__exposures') }} as landed
+            from {{ exposures }} as landed
             where
                 landed._loaded_at > {{ landed_after }}
                 and landed.experiment_id = exposed.experiment_id
@@ -81,29 +84,10 @@
     inner join {{ ref('stg_experimentation__experiments') }} as experiments
         on exposed.experiment_id = experiments.experiment_id
 {%- endset -%}
-{#- the days a unit's boundary cuts in two (its date, unless it falls on midnight) that the
-    run builds -#}
-{%- set cut_days_sql -%}
-    {%- for boundary in boundaries %}
-    {%- if not loop.first %}
-    union
-    {% endif %}
-    select
-        units.*,
-        cast(units.{{ boundary }} as date) as activity_date
-    from units
-    where
-        units.{{ boundary }} <> cast(cast(units.{{ boundary }} as date) as {{ ts }})
-        and {{ is_unit_analysis_day('units', 'cast(units.' ~ boundary ~ ' as date)') }}
-        {%- if is_incremental() %}
-        and (units.is_rebuilt or {{ in_days_of('cast(units.' ~ boundary ~ ' as date)', landed_days) }})
-        {%- endif %}
-    {%- endfor %}
-{%- endset -%}
-{#- the earliest day whose activity rows are read (a constant when dbt executes: the scans
-    then skip older row groups) -#}
+{#- the earliest cut day built, a constant when dbt executes: the scan of the activity rows
+    skips older row groups -#}
 {%- set rows_from = value_read_once('with units as (' ~ units_sql ~ ') select min(activity_date) from ('
-                                    ~ cut_days_sql ~ ') as cut_days', 'date')
+                                    ~ unit_cut_days('units', landed_days) ~ ') as cut_days', 'date')
                     if is_incremental() else none %}
 
 with
@@ -116,7 +100,7 @@ units as (
 
 cut_days as (
 
-    {{ cut_days_sql | indent(4) }}
+    {{ unit_cut_days('units', landed_days) | indent(4) }}
 
 ),
 
@@ -274,84 +258,10 @@ activity_days as (
 
 ),
 
-parts as (
-
-    -- the rows of a cut day, each placed by its timestamp
-    select
-        cut_days.experiment_id,
-        cut_days.unit_id,
-        cut_days.randomization_unit,
-        cut_days.activity_date,
-        activity_rows.activity_at >= cut_days.first_exposed_at
-        and (cut_days.window_closes_at is null or activity_rows.activity_at < cut_days.window_closes_at)
-            as is_in_window,
-        activity_rows.activity_at >= cut_days.pre_period_start_at
-        and activity_rows.activity_at < cut_days.started_at as is_in_pre_period,
-        {%- for measure in measures %}
-        activity_rows.{{ measure }},
-        {%- endfor %}
-        activity_rows._loaded_at as max_loaded_at
-    from cut_days
-    inner join activity_rows
-        on cut_days.randomization_unit = activity_rows.unit_kind
-            and cut_days.unit_id = activity_rows.activity_key
-            and cut_days.activity_date = cast(activity_rows.activity_at as date)
-    {%- if rows_from is not none %}
-    where activity_rows.activity_at >= cast({{ rows_from }} as {{ ts }})
-    {%- endif %}
-
-    union all
-
-    -- whole days: a day counts for an interval [a, b) when it lies entirely inside it: it
-    -- starts at or after a, and it ends (the next midnight) at or before b, i.e. it is before
-    -- b's date (the window's end checked by the readers: see above)
-    select
-        units.experiment_id,
-        units.unit_id,
-        units.randomization_unit,
-        activity_days.activity_date,
-        cast(activity_days.activity_date as {{ ts }}) >= units.first_exposed_at
-        and (units.window_closes_at is null or activity_days.activity_date < cast(units.window_closes_at as date))
-            as is_in_window,
-        cast(activity_days.activity_date as {{ ts }}) >= units.pre_period_start_at
-        and activity_days.activity_date < cast(units.started_at as date) as is_in_pre_period,
-        {%- for measure in measures %}
-        activity_days.{{ measure }},
-        {%- endfor %}
-        activity_days.max_loaded_at
-    from units
-    inner join activity_days
-        on units.randomization_unit = activity_days.unit_kind
-            and units.unit_id = activity_days.activity_key
-            {%- for boundary in boundaries %}
-            and (
-                units.{{ boundary }} is null
-                or activity_days.activity_date <> cast(units.{{ boundary }} as date)
-                or units.{{ boundary }} = cast(cast(units.{{ boundary }} as date) as {{ ts }})
-            )
-            {%- endfor %}
-    where
-        {{ is_unit_analysis_day('units', 'activity_days.activity_date') }}
-        {%- if is_incremental() %}
-        and (units.is_rebuilt or {{ in_days_of('activity_days.activity_date', landed_days) }})
-        {%- endif %}
-
-),
-
 final as (
 
-    select
-        experiment_id,
-        unit_id,
-        randomization_unit,
-        activity_date,
-        {%- for measure in measures %}
-        cast(sum(case when is_in_window then {{ measure }} else 0 end) as double) as {{ measure }}_in_window,
-        cast(sum(case when is_in_pre_period then {{ measure }} else 0 end) as double) as {{ measure }}_pre_period,
-        {%- endfor %}
-        max(max_loaded_at) as max_loaded_at
-    from parts
-    group by experiment_id, unit_id, randomization_unit, activity_date
+    {{ unit_day_sums('units', 'cut_days', 'activity_rows', 'activity_days', measures, landed_days, rows_from)
+       | indent(4) }}
 
 )
 
