@@ -66,17 +66,8 @@
 {% macro unit_day_sums(units, cut_days, activity_rows, activity_days, measures, landed_days=none,
                        rows_from=none) -%}
 {%- set ts = dbt.type_timestamp() -%}
-select
-    experiment_id,
-    unit_id,
-    randomization_unit,
-    activity_date,
-    {%- for measure in measures %}
-    cast(sum(case when is_in_window then {{ measure }} else 0 end) as double) as {{ measure }}_in_window,
-    cast(sum(case when is_in_pre_period then {{ measure }} else 0 end) as double) as {{ measure }}_pre_period,
-    {%- endfor %}
-    max(max_loaded_at) as max_loaded_at
-from (
+-- materialized: inlined, the group by over the union took three times as long (DuckDB 2.0)
+with parts as {{ materialized() }} (
 
     -- the rows of a cut day, each placed by its timestamp
     select
@@ -136,6 +127,18 @@ from (
         {{ is_unit_analysis_day('units', 'activity_days.activity_date') }}
         and {{ is_unit_day_built('units', 'activity_days.activity_date', landed_days) }}
 
-) as parts
+)
+
+select
+    experiment_id,
+    unit_id,
+    randomization_unit,
+    activity_date,
+    {%- for measure in measures %}
+    cast(sum(case when is_in_window then {{ measure }} else 0 end) as double) as {{ measure }}_in_window,
+    cast(sum(case when is_in_pre_period then {{ measure }} else 0 end) as double) as {{ measure }}_pre_period,
+    {%- endfor %}
+    max(max_loaded_at) as max_loaded_at
+from parts
 group by experiment_id, unit_id, randomization_unit, activity_date
 {%- endmacro %}

@@ -39,16 +39,16 @@ unit_days as (
 summed as (
 
     select
-        unit_days.experiment_id,
-        unit_days.unit_id,
         {%- for unit, measure in unit_measures %}
-        sum(case
-            when cast(unit_days.activity_date as {{ ts }}) < analysed_units.window_end_at
-                then unit_days.{{ measure }}_in_window
-            else 0
-        end) as {{ measure }}_in_window,
-        sum(unit_days.{{ measure }}_pre_period) as {{ measure }}_pre_period{{ ',' if not loop.last }}
+            sum(case
+                when cast(unit_days.activity_date as {{ ts }}) < analysed_units.window_end_at
+                    then unit_days.{{ measure }}_in_window
+                else 0
+            end) as {{ measure }}_in_window,
+            sum(unit_days.{{ measure }}_pre_period) as {{ measure }}_pre_period,
         {%- endfor %}
+        unit_days.experiment_id,
+        unit_days.unit_id
     from unit_days
     inner join analysed_units
         on unit_days.experiment_id = analysed_units.experiment_id
@@ -66,16 +66,15 @@ final as (
         analysed_units.pre_period_start_at,
         analysed_units.started_at,
         analysed_units.first_exposed_at,
-        analysed_units.window_end_at,
         {%- for unit, measure in unit_measures %}
-        {%- set last_measure = loop.last %}
-        {%- for part in ['in_window', 'pre_period'] %}
-        case
-            when analysed_units.randomization_unit = '{{ unit }}'
-                then cast(coalesce(summed.{{ measure }}_{{ part }}, 0) as double)
-        end as {{ measure }}_{{ part }}{{ ',' if not (last_measure and loop.last) }}
+            {%- for part in ['in_window', 'pre_period'] %}
+                case
+                    when analysed_units.randomization_unit = '{{ unit }}'
+                        then cast(coalesce(summed.{{ measure }}_{{ part }}, 0) as double)
+                end as {{ measure }}_{{ part }},
+            {%- endfor %}
         {%- endfor %}
-        {%- endfor %}
+        analysed_units.window_end_at
     from analysed_units
     left join summed
         on analysed_units.experiment_id = summed.experiment_id

@@ -21,9 +21,22 @@
     meta={'recent_rows_column': 'max_loaded_at'}
 ) }}
 {%- set ts = dbt.type_timestamp() -%}
-{#- each activity, its unit kind, key, timestamp and measures (the others are 0) -#}
 {%- set measures = ['watch_seconds', 'video_views', 'app_opens', 'likes', 'impressions', 'clicks',
                     'reports', 'submissions', 'gold_submissions', 'gold_correct', 'views_received'] -%}
+{#- each activity: the kind of unit it counts for, its rows (CTEs below) and measures -#}
+{%- set row_activities = [
+    ['app', 'user', 'app_events_counted', ['watch_seconds', 'video_views', 'app_opens', 'likes']],
+    ['ad', 'user', 'impressions_counted', ['impressions', 'clicks']],
+    ['report', 'user', 'reports_counted', ['reports']],
+    ['labeling', 'labeler', 'submissions_counted', ['submissions', 'gold_submissions', 'gold_correct']],
+    ['creator', 'creator', 'views_received_counted', ['views_received']]
+] -%}
+{#- the day totals: two incremental day tables, and the other activities' rows summed -#}
+{%- set day_activities = [
+    ["'user'", 'app_days', ['watch_seconds', 'video_views', 'app_opens', 'likes']],
+    ["'creator'", 'creator_days', ['views_received']],
+    ['unit_kind', 'row_activity_days', measures]
+] -%}
 {#- read on incremental runs only; a ref outside the condition, so that dbt sees it -#}
 {%- set exposures = ref('stg_experimentation__exposures') -%}
 {%- if is_incremental() -%}
@@ -66,20 +79,20 @@
                 then exposed.window_end_at
             else experiments.ended_at
         end as window_closes_at,
-        {%- if is_incremental() %}
-        -- the first exposure landed inside the window: a new unit, or one exposed earlier than known
-        exists (
-            select 1
-            from {{ exposures }} as landed
-            where
-                landed._loaded_at > {{ landed_after }}
-                and landed.experiment_id = exposed.experiment_id
-                and landed.unit_id = exposed.unit_id
-                and landed.exposed_at = exposed.first_exposed_at
-        ) as is_rebuilt
-        {%- else %}
-        true as is_rebuilt
-        {%- endif %}
+        {% if is_incremental() %}
+            -- the first exposure landed inside the window: a new unit, or one exposed earlier than known
+            exists (
+                select 1
+                from {{ exposures }} as landed
+                where
+                    landed._loaded_at > {{ landed_after }}
+                    and landed.experiment_id = exposed.experiment_id
+                    and landed.unit_id = exposed.unit_id
+                    and landed.exposed_at = exposed.first_exposed_at
+            ) as is_rebuilt
+        {% else %}
+            true as is_rebuilt
+        {% endif %}
     from {{ ref('int_experiment_exposures_deduplicated') }} as exposed
     inner join {{ ref('stg_experimentation__experiments') }} as experiments
         on exposed.experiment_id = experiments.experiment_id
@@ -111,96 +124,83 @@ events as {{ not_materialized() }} (
 
 ),
 
--- Each activity row with the unit kind and key it counts for and its measures (0 for the
--- others): read row by row on the days a boundary cuts.
-activity_rows as {{ not_materialized() }} (
+-- Each activity, one row per key and timestamp with what it counts
+app_events_counted as (
 
     select
-        'app' as activity,
-        'user' as unit_kind,
         user_id as activity_key,
         event_at as activity_at,
-        case when event_type = 'video_view' then coalesce(cast(watch_seconds as double), 0) else 0 end
-            as watch_seconds,
+        case when event_type = 'video_view' then coalesce(watch_seconds, 0) else 0 end as watch_seconds,
         case when event_type = 'video_view' then 1 else 0 end as video_views,
         case when event_type = 'app_open' then 1 else 0 end as app_opens,
         case when event_type = 'like' then 1 else 0 end as likes,
-        0 as impressions, 0 as clicks, 0 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
         _loaded_at
     from events
 
-    union all
+),
+
+-- clicks counted per impression first: a group by over the clicks, not every impression
+clicks_per_impression as (
 
     select
-        'ad' as activity,
-        'user' as unit_kind,
+        impression_id,
+        count(*) as clicks,
+        max(_loaded_at) as max_loaded_at
+    from {{ ref('stg_ads__clicks') }}
+    group by impression_id
+
+),
+
+impressions_counted as (
+
+    select
         impressions.user_id as activity_key,
         impressions.shown_at as activity_at,
-        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
         1 as impressions,
-        coalesce(clicks.clicks, 0) as clicks,
-        0 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
-        greatest(impressions._loaded_at, coalesce(clicks.max_loaded_at, impressions._loaded_at)) as _loaded_at
+        coalesce(clicks_per_impression.clicks, 0) as clicks,
+        greatest(impressions._loaded_at, coalesce(clicks_per_impression.max_loaded_at, impressions._loaded_at))
+            as _loaded_at
     from {{ ref('stg_ads__impressions') }} as impressions
-    -- clicks counted per impression first: a group by over the clicks, not every impression
-    left join (
-        select
-            impression_id,
-            count(*) as clicks,
-            max(_loaded_at) as max_loaded_at
-        from {{ ref('stg_ads__clicks') }}
-        group by impression_id
-    ) as clicks
-        on impressions.impression_id = clicks.impression_id
+    left join clicks_per_impression
+        on impressions.impression_id = clicks_per_impression.impression_id
 
-    union all
+),
+
+reports_counted as (
 
     select
-        'report' as activity,
-        'user' as unit_kind,
         reporter_user_id as activity_key,
         reported_at as activity_at,
-        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
-        0 as impressions, 0 as clicks,
         1 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
         _loaded_at
     from {{ ref('stg_trust_safety__reports') }}
 
-    union all
+),
+
+submissions_counted as (
 
     select
-        'labeling' as activity,
-        'labeler' as unit_kind,
         submissions.labeler_id as activity_key,
         submissions.submitted_at as activity_at,
-        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
-        0 as impressions, 0 as clicks, 0 as reports,
         1 as submissions,
         case when labeling_tasks.is_gold then 1 else 0 end as gold_submissions,
         case
             when labeling_tasks.is_gold and submissions.answer = labeling_tasks.gold_answer then 1
             else 0
         end as gold_correct,
-        0 as views_received,
         submissions._loaded_at
     from {{ ref('stg_labeling__submissions') }} as submissions
     left join {{ ref('stg_labeling__tasks') }} as labeling_tasks
         on submissions.task_id = labeling_tasks.task_id
     where not submissions.is_skipped
 
-    union all
+),
+
+views_received_counted as (
 
     select
-        'creator' as activity,
-        'creator' as unit_kind,
         videos.creator_id as activity_key,
         events.event_at as activity_at,
-        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
-        0 as impressions, 0 as clicks, 0 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct,
         1 as views_received,
         events._loaded_at
     from events
@@ -210,51 +210,84 @@ activity_rows as {{ not_materialized() }} (
 
 ),
 
--- The same per unit kind, key and day. The app's and the creators' come from their
--- incremental day tables; the others are summed here.
-activity_days as (
+-- the app's and the creators' day totals: their incremental day tables
+app_days as (
 
     select
-        'user' as unit_kind,
         user_id as activity_key,
         activity_date,
         watch_seconds,
         video_view_count as video_views,
         app_open_count as app_opens,
         like_count as likes,
-        0 as impressions, 0 as clicks, 0 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct, 0 as views_received,
         max_loaded_at
     from {{ ref('int_user_days_aggregated') }}
     where dimension_name = 'all'
 
-    union all
+),
+
+creator_days as (
 
     select
-        'creator' as unit_kind,
         user_id as activity_key,
         activity_date,
-        0 as watch_seconds, 0 as video_views, 0 as app_opens, 0 as likes,
-        0 as impressions, 0 as clicks, 0 as reports,
-        0 as submissions, 0 as gold_submissions, 0 as gold_correct,
         video_views as views_received,
         max_loaded_at
     from {{ ref('int_creator_days_aggregated') }}
 
-    union all
+),
+
+-- All activity rows in one shape (the measures of other activities 0), read row by row on
+-- the days a boundary cuts
+activity_rows as {{ not_materialized() }} (
+
+    {% for activity, unit_kind, relation, own in row_activities %}
+        select
+            '{{ activity }}' as activity,
+            '{{ unit_kind }}' as unit_kind,
+            activity_key,
+            activity_at,
+            {%- for measure in measures %}
+                cast({{ measure if measure in own else 0 }} as double) as {{ measure }},
+            {%- endfor %}
+            _loaded_at
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+-- the day totals of the activities without a day table (app_days, creator_days)
+row_activity_days as (
 
     select
         unit_kind,
         activity_key,
         cast(activity_at as date) as activity_date,
         {%- for measure in measures %}
-        sum({{ measure }}) as {{ measure }},
+            sum({{ measure }}) as {{ measure }},
         {%- endfor %}
         max(_loaded_at) as max_loaded_at
     from activity_rows
-    -- the app's and the creators' come from their day tables
-    where activity in ('ad', 'report', 'labeling')
+    where activity not in ('app', 'creator')
     group by unit_kind, activity_key, cast(activity_at as date)
+
+),
+
+activity_days as (
+
+    {% for unit_kind, relation, own in day_activities %}
+        select
+            {{ unit_kind }} as unit_kind,
+            activity_key,
+            activity_date,
+            {%- for measure in measures %}
+                cast({{ measure if measure in own else 0 }} as double) as {{ measure }},
+            {%- endfor %}
+            max_loaded_at
+        from {{ relation }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
