@@ -167,7 +167,8 @@ def extras(new_sandbox, warehouse_path, sim_dir):
     _import_csv(imports / "experiments" / "imp_three_arms.csv")
     models = ["int_experiment_imports_validated", "base_experimentation__experiments", "base_experimentation__exposures", "stg_experimentation__experiments",
               "stg_experimentation__exposures", "int_experiment_exposures_deduplicated",
-              "int_experiment_unit_activity_summed", "int_experiment_unit_metrics_computed", "fct_experiment_health",
+              "int_experiment_unit_days_aggregated", "int_experiment_unit_activity_summed",
+              "int_experiment_unit_metrics_computed", "fct_experiment_health",
               "fct_experiment_health_by_segment"]
     result = run_sandbox(root, ["run", "--full-refresh", "--select", *models],
                          sandbox_env(root, raw, SV_IMPORTS_PATH=str(imports)))

@@ -1,13 +1,14 @@
 """Unit-level experiment values (int_experiment_unit_metrics_computed) rebuilt in pandas.
 
-The model sums activity per key and day and only looks at single rows on the days a unit's
-window or pre-period boundary cuts (macro unit_interval_sums). These checks place every
-activity row in the intervals one by one, the plain definition:
+The unit sums add up the day rows of int_experiment_unit_days_aggregated, which take day
+totals and only look at single rows on the days a unit's window or pre-period boundary cuts
+(macros unit_cut_days and unit_day_sums). These checks place every activity row in the
+intervals one by one, the plain definition:
 - on the small dataset, every metric's numerator, denominator and covariate of every analysed
   unit, from the raw rows staging keeps (clean_raw) and the units' intervals;
 - on synthetic intervals that the simulator never produces (boundaries off midnight,
-  several boundaries on one day, rows exactly on a boundary, overlapping windows), the macro's
-  sums against a brute-force pandas sum.
+  several boundaries on one day, rows exactly on a boundary, overlapping windows), the macros'
+  day rows against a brute-force pandas sum per unit and day.
 """
 from __future__ import annotations
 
@@ -176,44 +177,83 @@ def _synthetic(seed: int = 7):
     return units, activity
 
 
-@pytest.mark.parametrize("day_totals", ["summed_by_the_macro", "handed_in"])
-def test_interval_sums_macro_against_brute_force(compile_inline, day_totals):
-    """Both paths of the macro: it sums the activity per key and day itself, or it is handed
-    those day totals (as the model hands it int_user_days_aggregated)."""
+def _day_sums(compile_inline, units, activity, landed_days=None, rows_from=None):
+    """The macros' day rows for synthetic `units` and `activity`, in DuckDB; the day totals are
+    handed in as two rows per key and day (the model hands in several sources' rows)."""
     import duckdb
 
-    handed_in = ", activity_days='activity_day_totals'" if day_totals == "handed_in" else ""
-    sql = compile_inline("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
-                         f"['amount', 'occurrences']{handed_in}) }}}}").strip()
-    assert sql.lower().startswith("with"), sql[:200]
-    assert ("activity_day_totals" in sql) == bool(handed_in)
-
-    units, activity = _synthetic()
+    landed = ('"' + " union all ".join(f"select cast('{d.date()}' as date)" for d in landed_days) + '"'
+              if landed_days is not None else "none")
+    bound = f"\"cast('{rows_from.date()}' as date)\"" if rows_from is not None else "none"
+    sql = compile_inline(
+        f"{{% set landed = {landed} %}}"
+        "with cut_days as ({{ unit_cut_days('units', landed) }}) "
+        "select * from ({{ unit_day_sums('units', 'cut_days', 'activity', 'activity_day_totals', "
+        f"['amount', 'occurrences'], landed, {bound}) }}}}) as day_rows").strip()
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
-    con.register("units_df", units)
+    con.register("units_df", units.rename(columns={"window_end_at": "window_closes_at"}))
     con.register("activity_df", activity)
-    con.execute("create table units as select * from units_df")
-    con.execute("create table activity as select * from activity_df")
-    # the day totals as a separate table, summed by pandas
-    day_totals_df = (activity.assign(activity_date=activity.happened_at.dt.date)
-                     .groupby(["unit_key", "activity_date"], as_index=False)[["amount", "occurrences"]].sum()
-                     .rename(columns={"unit_key": "activity_key"}))
-    con.register("day_totals_df", day_totals_df)
-    con.execute("create table activity_day_totals as select activity_key, cast(activity_date as date)"
-                " as activity_date, amount, occurrences from day_totals_df")
-    got = con.execute(sql).df()
-    expected = interval_sums(units, activity, "unit_key", "happened_at", ["amount", "occurrences"])
-    keys = ["experiment_id", "unit_id"]
-    merged = expected.merge(got, on=keys, how="left", suffixes=("_expected", ""))
-    # units without any activity get no row from the macro (the model coalesces them to 0)
-    merged = merged.fillna(0)
-    assert len(got) <= len(expected) and len(got) > 300
+    con.execute("create table units as select *, 'user' as randomization_unit from units_df")
+    con.execute("create table activity as select 'user' as unit_kind, unit_key as activity_key,"
+                " happened_at as activity_at, amount, occurrences, happened_at as _loaded_at from activity_df")
+    # each key-day's total in two rows: the macro must add them
+    con.execute("create table activity_day_totals as select unit_kind, activity_key,"
+                " cast(activity_at as date) as activity_date, sum(amount) as amount,"
+                " sum(occurrences) as occurrences, max(_loaded_at) as max_loaded_at"
+                " from activity group by unit_kind, activity_key, activity_date, amount % 2")
+    return con.execute(sql).df()
+
+
+def _brute_force_day_sums(units, activity) -> pd.DataFrame:
+    """Per experiment x unit x day of its pre-period's or window's days with activity: each
+    row placed by its own timestamp."""
+    joined = units.merge(activity, left_on="unit_id", right_on="unit_key")
+    day = joined.happened_at.dt.normalize()
+    analysis_day = (day.between(joined.pre_period_start_at.dt.normalize(), joined.started_at.dt.normalize())
+                    | ((day >= joined.first_exposed_at.dt.normalize())
+                       & (day <= joined.window_end_at.dt.normalize())))
+    joined = joined[analysis_day]
+    at = joined.happened_at
+    parts = {"in_window": (at >= joined.first_exposed_at) & (at < joined.window_end_at),
+             "pre_period": (at >= joined.pre_period_start_at) & (at < joined.started_at)}
+    out = joined[["experiment_id", "unit_id"]].assign(activity_date=at.dt.normalize())
     for m in ["amount", "occurrences"]:
-        for part in ["in_window", "pre_period"]:
-            col = f"{m}_{part}"
-            np.testing.assert_array_equal(merged[col].astype(float), merged[f"{col}_expected"].astype(float),
-                                          err_msg=col)
+        for part, inside in parts.items():
+            out[f"{m}_{part}"] = np.where(inside, joined[m], 0)
+    return out.groupby(["experiment_id", "unit_id", "activity_date"], as_index=False).sum()
+
+
+SUMS = [f"{m}_{part}" for m in ["amount", "occurrences"] for part in ["in_window", "pre_period"]]
+
+
+def _same_day_rows(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    keys = ["experiment_id", "unit_id", "activity_date"]
+    got = got.assign(activity_date=pd.to_datetime(got.activity_date))
+    assert not got.duplicated(keys).any()
+    merged = expected.merge(got, on=keys, how="outer", suffixes=("_expected", ""), indicator=True)
+    assert (merged._merge == "both").all(), merged[merged._merge != "both"].head()
+    for col in SUMS:
+        np.testing.assert_array_equal(merged[col].astype(float), merged[f"{col}_expected"].astype(float),
+                                      err_msg=col)
+
+
+def test_unit_day_sums_macro_against_brute_force(compile_inline):
+    """Every unit's day rows (the exposure day's part after the exposure only, ...) equal the
+    row-by-row placement, and so do the unit sums over all its days."""
+    units, activity = _synthetic()
+    got = _day_sums(compile_inline, units, activity)
+    expected = _brute_force_day_sums(units, activity)
+    _same_day_rows(got, expected)
+    assert len(got) > 3000
+    # summed over the days: the interval sums of the plain definition
+    per_unit = got.groupby(["experiment_id", "unit_id"], as_index=False)[SUMS].sum()
+    plain = interval_sums(units, activity, "unit_key", "happened_at", ["amount", "occurrences"])
+    merged = plain.merge(per_unit, on=["experiment_id", "unit_id"], how="left",
+                         suffixes=("_expected", "")).fillna(0)
+    for col in SUMS:
+        np.testing.assert_array_equal(merged[col].astype(float), merged[f"{col}_expected"].astype(float),
+                                      err_msg=col)
     # the synthetic case exercises what the simulator does not: rows exactly on boundaries
     assert (merged.occurrences_pre_period_expected > 0).mean() > 0.5
     assert (units.started_at != units.started_at.dt.normalize()).any()
@@ -224,60 +264,24 @@ def test_interval_sums_macro_against_brute_force(compile_inline, day_totals):
     assert (units.window_end_at.dt.normalize() + day < units.started_at.dt.normalize()).any()
 
 
-def test_interval_sums_macro_from_a_day_and_split(compile_inline):
-    """The incremental form (int_experiment_unit_activity_summed): each unit's sums cover the
-    days from its read_from_date on (every day when null), and the part before `split` comes
-    out separately; rows_from / days_from bound what is read without changing the sums."""
-    import duckdb
-
+def test_unit_day_sums_macro_builds_the_days_asked(compile_inline):
+    """The incremental form (int_experiment_unit_days_aggregated): every day of a unit with
+    is_rebuilt, only the landed days of the others, each row as in a full build; rows_from
+    at the earliest cut day built changes nothing."""
     units, activity = _synthetic(seed=11)
     rng = np.random.default_rng(3)
+    units["is_rebuilt"] = rng.random(len(units)) < 0.3
     day0 = pd.Timestamp("2026-08-01")
-    read_from = day0 + pd.to_timedelta(rng.integers(0, 30, len(units)), unit="D")
-    units["read_from_date"] = pd.Series(read_from, index=units.index).where(rng.random(len(units)) < 0.7)
-    split = day0 + pd.Timedelta(days=25)
-    # the bounds the model would read from: the earliest day any unit needs
-    rows_from = day0 - pd.Timedelta(days=30)
-    sql = compile_inline("{{ unit_interval_sums('units', 'activity', 'unit_key', 'happened_at', "
-                         "['amount', 'occurrences'], activity_days='activity_day_totals', "
-                         f"split=\"cast('{split.date()}' as date)\", rows_from=\"cast('{rows_from.date()}' as date)\", "
-                         f"days_from=\"cast('{rows_from.date()}' as date)\") }}}}").strip()
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    con.register("units_df", units)
-    con.register("activity_df", activity)
-    con.execute("create table units as select * exclude (read_from_date), cast(read_from_date as date)"
-                " as read_from_date from units_df")
-    con.execute("create table activity as select * from activity_df")
-    con.execute("create table activity_day_totals as select unit_key as activity_key,"
-                " cast(happened_at as date) as activity_date, sum(amount) as amount,"
-                " sum(occurrences) as occurrences from activity group by all")
-    got = con.execute(sql).df()
-
-    # brute force: each unit's rows from its read_from_date on, placed one by one
-    joined = units.merge(activity, left_on="unit_id", right_on="unit_key")
-    day = joined.happened_at.dt.normalize()
-    joined = joined[joined.read_from_date.isna() | (day >= joined.read_from_date)]
-    at = joined.happened_at
-    parts = {"in_window": (at >= joined.first_exposed_at) & (at < joined.window_end_at),
-             "pre_period": (at >= joined.pre_period_start_at) & (at < joined.started_at)}
-    out = joined[["experiment_id", "unit_id"]].copy()
-    for m in ["amount", "occurrences"]:
-        for part, inside in parts.items():
-            out[f"{m}_{part}"] = np.where(inside, joined[m], 0)
-            out[f"{m}_{part}_before_split"] = np.where(inside & (at.dt.normalize() < split), joined[m], 0)
-    expected = out.groupby(["experiment_id", "unit_id"], as_index=False).sum()
-    expected = units[["experiment_id", "unit_id"]].merge(expected, how="left").fillna(0)
-    merged = expected.merge(got, on=["experiment_id", "unit_id"], how="left",
-                            suffixes=("_expected", "")).fillna(0)
-    assert len(got) > 200
-    for m in ["amount", "occurrences"]:
-        for part in ["in_window", "pre_period", "in_window_before_split", "pre_period_before_split"]:
-            col = f"{m}_{part}"
-            np.testing.assert_array_equal(merged[col].astype(float), merged[f"{col}_expected"].astype(float),
-                                          err_msg=col)
-    # not vacuous: some units read from a day that drops rows, and splits cut their sums
-    full = interval_sums(units, activity, "unit_key", "happened_at", ["occurrences"])
-    assert (full.occurrences_in_window.sum() + full.occurrences_pre_period.sum()
-            > merged.occurrences_in_window.sum() + merged.occurrences_pre_period.sum())
-    assert 0 < merged.occurrences_in_window_before_split.sum() < merged.occurrences_in_window.sum()
+    landed = [day0 + pd.Timedelta(days=d) for d in (12, 13, 20)]
+    expected = _brute_force_day_sums(units, activity)
+    rebuilt = expected.merge(units[["experiment_id", "unit_id", "is_rebuilt"]]).is_rebuilt
+    expected = expected[rebuilt | expected.activity_date.isin(landed)]
+    cut_days = []
+    for b in INTERVALS:
+        on_cut = units[units[b] != units[b].dt.normalize()]
+        built = on_cut.is_rebuilt | on_cut[b].dt.normalize().isin(landed)
+        cut_days += list(on_cut[b][built].dt.normalize())
+    got = _day_sums(compile_inline, units, activity, landed, rows_from=min(cut_days))
+    _same_day_rows(got, expected)
+    # not vacuous: units not rebuilt keep only the landed days, and those have rows
+    assert got.activity_date.nunique() > 3 and pd.to_datetime(got.activity_date).isin(landed).sum() > 100

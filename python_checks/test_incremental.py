@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +34,7 @@ import pytest
 from conftest import REPO, SANDBOX_DUCKDB, run_sandbox, sandbox_env
 
 INCREMENTAL_DAYS = 2
+UNIT_DAYS = "int_experiment_unit_days_aggregated"
 
 
 def simulate(out: Path, *args: str) -> None:
@@ -164,9 +164,11 @@ def daily_cycle(sim_dir, warehouse_path, new_sandbox):
     for _ in range(INCREMENTAL_DAYS):
         simulate(daily, "--append-day")
         output = build(daily)
-    # the state after the last daily run, for test_experiment_unit_sums_kept_equal_a_full_sum
+    # the state after the last daily run and the select it ran for the experiment unit-days,
+    # for test_experiment_unit_days_built_equal_a_full_build
     (daily / "after_days.log").write_text(output)
     shutil.copy(daily / SANDBOX_DUCKDB, daily / "after_days.duckdb")
+    shutil.copy(next((daily / "target" / "compiled").rglob(f"{UNIT_DAYS}.sql")), daily / "after_days_unit_days.sql")
     simulate(daily, "--append-days", "60")
     build(daily)
     assert landing_dates(daily / "raw") == dates
@@ -188,27 +190,32 @@ def test_daily_incremental_runs_equal_a_full_rebuild(daily_cycle):
     assert differing == [], differing
 
 
-def test_experiment_unit_sums_kept_equal_a_full_sum(daily_cycle, tmp_path):
-    """The last daily run kept most units' experiment sums for the days before the previous
-    split and summed only the later days (int_experiment_unit_activity_summed); the table
-    equals the same model summed in full over the same landing zone. (The final comparison
-    with the full build comes after the tail of late rows, which can make a run sum every unit
-    again.)"""
+def test_experiment_unit_days_built_equal_a_full_build(daily_cycle, tmp_path):
+    """The last daily run built only part of the experiment unit-days (the days of activity
+    landed inside the window, every day of the units first exposed inside it), and the table
+    then equals the same model built in full over the same landing zone. (The final comparison
+    with the full build comes after the tail of late rows.) The rows the run built are its
+    compiled select run again: it reads only the upstream tables, which the run left as they
+    were, and constants."""
     daily, _ = daily_cycle
-    model = "int_experiment_unit_activity_summed"
-    kept = re.search(rf"{model}: (\d+) of (\d+) units keep their sums before ", (daily / "after_days.log").read_text())
-    assert kept is not None, "the daily run did not log its kept units"
-    assert int(kept[1]) > 0.9 * int(kept[2]) > 100, kept[0]
+    select = (daily / "after_days_unit_days.sql").read_text()
+    assert "is_rebuilt" in select and "exists" in select, "the daily run did not compile the incremental form"
+    with duckdb.connect() as con:
+        con.execute(f"attach '{daily / 'after_days.duckdb'}' as warehouse (read_only)")
+        con.execute("use warehouse")
+        built = con.execute(f"select count(*), count(distinct activity_date) from ({select})").fetchall()[0]
+        total = con.execute(f"select count(*), count(distinct activity_date) from {UNIT_DAYS}").fetchall()[0]
+    # part of the rows, on every day (new units), most of them on the landed days
+    assert 100 < built[0] < 0.5 * total[0], (built, total)
     summed_in_full = tmp_path / "summed_in_full.duckdb"
     shutil.copy(daily / "after_days.duckdb", summed_in_full)
-    output = build(daily, "--select", model, "--full-refresh", duckdb_path=summed_in_full)
-    assert f"{model}:" not in output  # a full refresh keeps nothing
+    build(daily, "--select", UNIT_DAYS, "--full-refresh", duckdb_path=summed_in_full)
     with duckdb.connect(str(daily / "after_days.duckdb"), read_only=True) as con:
-        kept_rows = frame(con, model)
+        daily_rows = frame(con, UNIT_DAYS)
     with duckdb.connect(str(summed_in_full), read_only=True) as con:
-        full_rows = frame(con, model)
-    assert len(kept_rows) > 100 and kept_rows.settled_before.nunique() == 1
-    assert same_rows(kept_rows, full_rows)
+        full_rows = frame(con, UNIT_DAYS)
+    assert len(daily_rows) > 1000
+    assert same_rows(daily_rows, full_rows)
 
 
 def test_rerunning_the_same_day_changes_nothing(daily_cycle, tmp_path):

@@ -4,7 +4,8 @@
 -- quantity in the 14 days before the experiment started (CUPED). Units without activity count
 -- as 0. Units exposed to more than one variant, or first exposed outside the experiment's
 -- [started_at, ended_at), are excluded here (fct_experiment_health counts them). The sums are
--- int_experiment_unit_activity_summed's (incremental); this model names them by metric.
+-- int_experiment_unit_activity_summed's (a table over the incremental unit-days base); this
+-- model names them by metric.
 {{ config(materialized='table') }}
 
 with
