@@ -61,16 +61,14 @@
 {%- endmacro %}
 
 
-{#- Subquery: the UTC days (of time_column) of the rows in `relation` that
-    landed inside the lookback window before the newest max_loaded_at of
-    {{ this }} (a day-grain base, whose day depends on that day's rows only,
-    rebuilds these: in_event_days_landed_in_window() below).
-    loaded_at_column: the relation's landing time (max_loaded_at of an
-    aggregate, whose row landed inside the window if one of its rows did). -#}
-{% macro event_days_landed_in_window(relation, time_column='event_at', loaded_at_column='_loaded_at') -%}
+{#- Subquery: the UTC days (of time_column) of the rows in `relation` (a
+    staged table) that landed inside the lookback window before the newest
+    max_loaded_at of {{ this }}: a day-grain base, whose day depends on that
+    day's rows only, rebuilds these (in_event_days_landed_in_window() below). -#}
+{% macro event_days_landed_in_window(relation, time_column='event_at') -%}
     select distinct cast({{ time_column }} as date)
     from {{ relation }}
-    where {{ loaded_at_column }} > {{ incremental_lookback_start('max_loaded_at') }}
+    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
 {%- endmacro %}
 
 
