@@ -279,20 +279,29 @@ def test_a_late_row_changes_exactly_its_day(daily_cycle, tmp_path):
     assert moved["change"].tolist() == [1]
 
 
-def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_dir, new_sandbox):
-    """A daily run's uniqueness test on an event-grain view (no _loaded_at)
-    sees a duplicate among the view's rows of the last lookback days, and
-    not one on an older day (that is the full suite's job)."""
+def test_recent_scope_tests_the_rows_of_the_last_days(warehouse_path, sim_dir, new_sandbox, parsed_project):
+    """A daily run's uniqueness tests (their `where:` config) see a duplicate
+    among the rows of the last lookback days and not one on an older day
+    (that is the full suite's job): on an event-grain view (no _loaded_at:
+    by event time since the earliest staged row of its window) and on a table
+    (by max_loaded_at). Without the var the tests read the whole table."""
+    view_test = "unique_combination_of_columns_int_ad_activity_unioned_activity_kind__activity_id"
+    table_test = "unique_fct_sessions_session_id"
+    manifest = json.loads((parsed_project / "target" / "manifest.json").read_text())
+    wheres = {node["name"]: node["config"].get("where") for node in manifest["nodes"].values()
+              if node["resource_type"] == "test" and node["name"] in (view_test, table_test)}
+    assert len(wheres) == 2 and not any(wheres.values()), wheres  # the full suite: no filter
     root = new_sandbox("recent_scope")
     db = root / SANDBOX_DUCKDB
     shutil.copy(warehouse_path, db)
-    test_name = "unique_combination_of_columns_int_ad_activity_unioned_activity_kind__activity_id"
-    result = run_sandbox(root, ["compile", "--select", test_name, "--vars", "{data_tests_scope: recent}"],
+    result = run_sandbox(root, ["compile", "--select", view_test, table_test, "--vars", "{data_tests_scope: recent}"],
                          sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # a long test name is shortened in its file name: the one file compiled
-    (compiled,) = (root / "target" / "compiled").rglob("*.sql")
-    scoped_test = compiled.read_text()
+    # a long test name is shortened in its file name: the two files compiled
+    compiled = {path.name: path.read_text() for path in (root / "target" / "compiled").rglob("*.sql")}
+    assert len(compiled) == 2, sorted(compiled)
+    scoped_table_test = compiled.pop(table_test + ".sql")
+    (scoped_view_test,) = compiled.values()
     with duckdb.connect(str(db)) as con:
         newest = con.execute("select max(activity_date) from int_ad_activity_unioned "
                              "where activity_kind = 'request'").fetchall()[0][0]
@@ -304,32 +313,48 @@ def test_recent_scope_tests_a_views_rows_of_the_last_days(warehouse_path, sim_di
                 where request_id = (select min(activity_id) from int_ad_activity_unioned
                                     where activity_kind = 'request' and activity_date = date '{day}')""")
 
-        def failures() -> int:
-            return con.execute(f"select count(*) from ({scoped_test})").fetchall()[0][0]
+        def failures(test_sql: str) -> int:
+            return con.execute(f"select count(*) from ({test_sql})").fetchall()[0][0]
 
         def duplicated_ids() -> int:
             return con.execute("select count(*) - count(distinct activity_id) from int_ad_activity_unioned "
                                "where activity_kind = 'request'").fetchall()[0][0]
 
-        assert failures() == 0
+        assert failures(scoped_view_test) == 0
         copy_one_request_of(newest - dt.timedelta(days=10))
-        assert duplicated_ids() == 1 and failures() == 0  # old day: outside the daily scope
+        assert duplicated_ids() == 1 and failures(scoped_view_test) == 0  # old day: outside the daily scope
         copy_one_request_of(newest - dt.timedelta(days=1))
-        assert duplicated_ids() == 2 and failures() == 1  # inside the lookback window
+        assert duplicated_ids() == 2 and failures(scoped_view_test) == 1  # inside the lookback window
+
+        newest_landing = con.execute("select max(max_loaded_at) from fct_sessions").fetchall()[0][0]
+
+        def copy_one_session_landed(condition: str) -> None:
+            con.execute(f"""
+                insert into fct_sessions
+                select * from fct_sessions
+                where session_id = (select min(session_id) from fct_sessions where {condition})""")
+
+        assert failures(scoped_table_test) == 0
+        copy_one_session_landed(f"max_loaded_at < timestamp '{newest_landing}' - interval 10 day")
+        assert failures(scoped_table_test) == 0  # landed long before the newest: outside the daily scope
+        assert con.execute("select count(*) - count(distinct session_id) from fct_sessions").fetchall() == [(1,)]
+        copy_one_session_landed(f"max_loaded_at > timestamp '{newest_landing}' - interval 1 day")
+        assert failures(scoped_table_test) == 1  # inside the lookback window
 
 
 def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_path):
-    """fct_ad_funnel_daily rebuilds only affected days: a click counts on the
-    day of its impression (clicks) and on its own day (clicks_on_day,
-    revenue), so a late click must change those two days and nothing else,
-    even when no other row of the window falls on them."""
+    """The ad-activity-day base (int_ad_activity_days_aggregated) rebuilds only
+    affected days: a click counts on the day of its impression (clicks) and on
+    its own day (clicks_on_day, revenue), so a late click must change those two
+    days of the funnel summed from it and nothing else, even when no other row
+    of the window falls on them."""
     daily, _ = daily_cycle
     db = daily / SANDBOX_DUCKDB
     before = tmp_path / "before.duckdb"
     shutil.copy(db, before)
     with duckdb.connect(str(before), read_only=True) as con:
         # the click lands after every row so far: inside the lookback window
-        # of each table it reaches (staged clicks, rejected rows, the funnel)
+        # of each table it reaches (staged clicks, rejected rows, the base)
         last_loaded = con.execute("""
             select max(_loaded_at) from (
                 select _loaded_at from stg_app__events union all select _loaded_at from stg_ads__ad_requests
@@ -337,9 +362,9 @@ def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_p
                 union all select _loaded_at from stg_ads__conversions union all select _loaded_at from stg_app__users
                 union all select _loaded_at from stg_ads__campaigns
                 union all select _loaded_at from stg_ads__rejected_rows)""").fetchall()[0][0]
-        # the funnel's next run rebuilds the days of rows landed after its
+        # the base's next run rebuilds the days of rows landed after its
         # watermark minus 3 days: pick two days that no such row touches
-        watermark = con.execute("select max(max_loaded_at) from fct_ad_funnel_daily").fetchall()[0][0]
+        watermark = con.execute("select max(max_loaded_at) from int_ad_activity_days_aggregated").fetchall()[0][0]
         funnel_days = sorted(r[0] for r in con.execute("select distinct activity_date from fct_ad_funnel_daily").fetchall())
         shown_day = funnel_days[-8]
         click_day = shown_day + dt.timedelta(days=1)

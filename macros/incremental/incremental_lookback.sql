@@ -61,20 +61,14 @@
 {%- endmacro %}
 
 
-{#- Subquery: the UTC days (of time_column) of the rows in `relation` that
-    landed inside the lookback window before the newest max_loaded_at of
-    {{ this }}. A daily model whose days depend on that day's events only
-    rebuilds these (in_event_days_landed_in_window() below). window_of: count the window
-    back from the newest _loaded_at of that relation instead (the daily
-    tests of a view, macros/incremental/daily_test_scope.sql).
-    loaded_at_column: the relation's landing time (max_loaded_at of an
-    aggregate, whose row landed inside the window if one of its rows did). -#}
-{% macro event_days_landed_in_window(relation, time_column='event_at', window_of=none,
-                                     loaded_at_column='_loaded_at') -%}
+{#- Subquery: the UTC days (of time_column) of the rows in `relation` (a
+    staged table) that landed inside the lookback window before the newest
+    max_loaded_at of {{ this }}: a day-grain base, whose day depends on that
+    day's rows only, rebuilds these (in_event_days_landed_in_window() below). -#}
+{% macro event_days_landed_in_window(relation, time_column='event_at') -%}
     select distinct cast({{ time_column }} as date)
     from {{ relation }}
-    where {{ loaded_at_column }} > {{ incremental_lookback_start('_loaded_at', window_of) if window_of
-                          else incremental_lookback_start('max_loaded_at') }}
+    where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
 {%- endmacro %}
 
 
@@ -85,9 +79,8 @@
     on a constant the scan skips the row groups of older events, where an `in
     (subquery)` read every event (docs/benchmarks.md, Design measurements).
     No day landed: false. -#}
-{% macro in_event_days_landed_in_window(day, relation, time_column='event_at', window_of=none,
-                                        from_column=none, loaded_at_column='_loaded_at') -%}
-    {{ in_days_of(day, event_days_landed_in_window(relation, time_column, window_of, loaded_at_column), from_column) }}
+{% macro in_event_days_landed_in_window(day, relation, time_column='event_at', from_column=none) -%}
+    {{ in_days_of(day, event_days_landed_in_window(relation, time_column), from_column) }}
 {%- endmacro %}
 
 
@@ -144,14 +137,12 @@
 
 {#- SQL date: the earliest of event_days_landed_in_window()'s days, a
     constant when dbt executes (null when no day landed: the run then
-    rebuilds nothing). For a daily table with trailing windows (WAU/MAU,
-    lifecycle), which rebuilds every day from it. -#}
-{% macro earliest_event_day_landed_in_window(relation, time_column='event_at', window_of=none,
-                                             loaded_at_column='_loaded_at') -%}
+    rebuilds nothing). For the session parts, which rebuild every day from it. -#}
+{% macro earliest_event_day_landed_in_window(relation, time_column='event_at') -%}
     {%- if not evaluated_once() -%}
-        (select min(days.d) from ({{ event_days_landed_in_window(relation, time_column, window_of, loaded_at_column) }}) as days (d))
+        (select min(days.d) from ({{ event_days_landed_in_window(relation, time_column) }}) as days (d))
     {%- else -%}
-        {%- set days = days_of(event_days_landed_in_window(relation, time_column, window_of, loaded_at_column)) -%}
+        {%- set days = days_of(event_days_landed_in_window(relation, time_column)) -%}
         {{ "cast('" ~ days[0] ~ "' as date)" if days else 'cast(null as date)' }}
     {%- endif -%}
 {%- endmacro %}
@@ -211,33 +202,22 @@
     (staged_since_earliest_landed(); the rejected-rows tables read it from meta). -#}
 {% macro staging_incremental_config(event_time_column=none) -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
-               'meta': {'recent_rows_column': '_loaded_at', 'event_time_column': event_time_column}}) }}
+               'meta': {'event_time_column': event_time_column}}) }}
 {%- endmacro %}
 
 
-{#- Config of a daily aggregate whose affected days are rebuilt on an
+{#- Config of a day-grain base whose affected days are rebuilt on an
     incremental run: DuckDB deletes the days and inserts them again
     (delete+insert on the day); Spark, which has no delete+insert on
     parquet, overwrites the days' partitions (insert_overwrite). -#}
-{% macro affected_days_config(date_column, loaded_at_column='max_loaded_at',
-                              duckdb_strategy='delete+insert') -%}
-    {%- set meta = {'recent_rows_column': loaded_at_column} -%}
+{% macro affected_days_config(date_column) -%}
     {%- if target.type == 'spark' -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-                   'partition_by': [date_column], 'on_schema_change': 'fail', 'meta': meta}) }}
+                   'partition_by': [date_column], 'on_schema_change': 'fail'}) }}
     {%- else -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': duckdb_strategy,
-                   'unique_key': date_column, 'on_schema_change': 'fail', 'meta': meta}) }}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+                   'unique_key': date_column, 'on_schema_change': 'fail'}) }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{#- Config of a daily table whose rebuilt rows are every day from the
-    earliest one the run produced: DuckDB deletes all those days first (the
-    replace_from_earliest_day strategy below), so a day left with no rows
-    does not keep old ones; Spark overwrites the produced days' partitions. -#}
-{% macro days_from_earliest_config(date_column, loaded_at_column='max_loaded_at') -%}
-    {{ return(affected_days_config(date_column, loaded_at_column, 'replace_from_earliest_day')) }}
 {%- endmacro %}
 
 
@@ -248,10 +228,10 @@
     parquet tables have no delete. -#}
 {% macro rejected_rows_config() -%}
     {%- if target.type == 'spark' -%}
-        {{ return({'materialized': 'table', 'meta': {'recent_rows_column': '_loaded_at'}}) }}
+        {{ return({'materialized': 'table'}) }}
     {%- else -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'lookback_replace',
-                   'on_schema_change': 'fail', 'meta': {'recent_rows_column': '_loaded_at'}}) }}
+                   'on_schema_change': 'fail'}) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -274,25 +254,6 @@
     where
         {{ target }}.source_table = windows.source_table
         and {{ target }}._loaded_at > windows.window_start;
-    {{ get_incremental_append_sql(arg_dict) }}
-{%- endmacro %}
-
-
-{#- Custom incremental strategy: delete every target row on or after the
-    earliest day (unique_key) among the run's rows, then append them. -#}
-{% macro get_incremental_replace_from_earliest_day_sql(arg_dict) -%}
-    {%- set day = arg_dict['unique_key'] -%}
-    delete from {{ arg_dict['target_relation'] }}
-    where {{ day }} >= (select min({{ day }}) from {{ arg_dict['temp_relation'] }});
-    {{ get_incremental_append_sql(arg_dict) }}
-{%- endmacro %}
-
-
-{#- Custom incremental strategy: the run's rows are the whole new table (a model that
-    reads its previous rows to compute the next ones, int_experiment_unit_activity_summed):
-    delete every target row, then append them. -#}
-{% macro get_incremental_replace_all_sql(arg_dict) -%}
-    delete from {{ arg_dict['target_relation'] }};
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
 

@@ -2,9 +2,8 @@
 -- (For You, >= 5 s, not a self view): the creator rewards program counts one
 -- qualified view per viewer per video per day.
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- on the days of the stg_app__events rows inside its lookback window.
-{{ config(meta={'recent_rows_column': 'view_date',
-                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at'}}) }}
+-- from the day of the earliest stg_app__events row inside its lookback window
+-- (the tests' `where`, docs/incremental.md).
 with
 
 views as (

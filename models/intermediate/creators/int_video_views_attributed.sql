@@ -4,10 +4,8 @@
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
 -- No _loaded_at here: a daily run (data_tests_scope: recent) tests the rows
--- on the days of the stg_app__events rows inside its lookback window.
-{{ config(meta={'recent_rows_column': 'view_date',
-                'recent_rows_landed_in': {'model': 'stg_app__events', 'time_column': 'event_at',
-                                          'row_time_column': 'viewed_at'}}) }}
+-- since the earliest stg_app__events row inside its lookback window (the
+-- tests' `where`, docs/incremental.md).
 with
 
 events as (

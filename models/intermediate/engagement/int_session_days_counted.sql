@@ -5,20 +5,14 @@
 -- those of int_user_days_aggregated (the event's country and platform, the
 -- user's age band and acquisition channel). Kept apart from the user-days so
 -- that only the session metrics wait for sessionization.
--- Incremental (docs/incremental.md): a run rebuilds the days of events that
--- landed inside the lookback window before the newest max_loaded_at already
--- in the table (the sessionized table rebuilds at least those days).
-{{ config(**affected_days_config('activity_date')) }}
+-- A table over the session parts (the incremental base, docs/incremental.md).
+{{ config(materialized='table') }}
 
 with
 
 parts as (
 
     select * from {{ ref('int_app_session_parts_aggregated') }}
-    {% if is_incremental() %}
-        where {{ in_event_days_landed_in_window('event_date', ref('int_app_session_parts_aggregated'),
-                                                time_column='event_date', loaded_at_column='max_loaded_at') }}
-    {% endif %}
 
 ),
 

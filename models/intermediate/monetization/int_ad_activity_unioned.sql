@@ -5,12 +5,10 @@
 -- so every ratio downstream is a ratio of these sums.
 -- A view on purpose: as a table (event grain) its write cost more in a
 -- 10M-event build than the re-runs by its readers and tests that it saved.
--- _loaded_at is the row's own ad event's (the watermark of the daily ad
--- tables); a daily run (data_tests_scope: recent) tests the rows on the days
--- of the stg_ads__ad_requests rows inside its lookback window.
-{{ config(meta={'recent_rows_column': 'activity_date',
-                'recent_rows_landed_in': {'model': 'stg_ads__ad_requests', 'time_column': 'requested_at',
-                                          'row_time_column': 'activity_at'}}) }}
+-- _loaded_at is the row's own ad event's (the watermark of the ad-activity-day
+-- base). A daily run (data_tests_scope: recent) tests the rows since the
+-- earliest stg_ads__ad_requests row inside its lookback window (the tests'
+-- `where`, docs/incremental.md).
 with
 
 requests as (

@@ -1,12 +1,9 @@
 -- One row per staged ad impression, with the viewer's country and platform,
 -- the campaign's advertiser and bid type, and the clicks and conversions that
 -- followed it (counted on the impression, whatever day they happened).
--- _loaded_at is the impression's (the watermark of the daily ad tables); a
--- daily run (data_tests_scope: recent) tests the rows on the days of the
--- stg_ads__impressions rows inside its lookback window.
-{{ config(meta={'recent_rows_column': 'shown_date',
-                'recent_rows_landed_in': {'model': 'stg_ads__impressions', 'time_column': 'shown_at',
-                                          'row_time_column': 'shown_at'}}) }}
+-- _loaded_at is the impression's. A daily run (data_tests_scope: recent)
+-- tests the rows shown since the earliest stg_ads__impressions row inside
+-- its lookback window (the tests' `where`, docs/incremental.md).
 with
 
 impressions as (

@@ -3,40 +3,21 @@
 -- and the revenue their ad events earned (each on its own day), with the
 -- user's segment attributes from the users table.
 -- A table, not a view: each of its data tests and of the models reading it
--- would otherwise run its whole query again. Incremental (docs/incremental.md):
--- a run rebuilds the days of the user-days it rebuilt upstream and the days the
--- ad rows landed inside the lookback window change (as fct_ad_funnel_daily).
-{{ config(**affected_days_config('activity_date')) }}
--- the staged tables ad_activity_days_landed_in_window() reads on incremental runs:
--- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
--- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}, {{ ref('int_user_days_aggregated') }}
-{%- if is_incremental() %}
-    {%- set rebuilt_days -%}
-        {{ event_days_landed_in_window(ref('int_user_days_aggregated'), 'activity_date',
-                                       loaded_at_column='max_loaded_at') }}
-        union
-        {{ ad_activity_days_landed_in_window() }}
-    {%- endset %}
-    {%- set rebuilt_days = days_read_once(rebuilt_days) %}
-{%- endif %}
+-- would otherwise run its whole query again. Its ad activity comes from the
+-- ad-activity-day base (int_ad_activity_days_aggregated).
+{{ config(materialized='table') }}
 
 with
 
 active_days as (
 
     select * from {{ ref('int_app_users_active_daily') }}
-    {%- if is_incremental() %}
-    where {{ in_days_of('activity_date', rebuilt_days) }}
-    {%- endif %}
 
 ),
 
 activity as (
 
-    select * from {{ ref('int_ad_activity_unioned') }}
-    {%- if is_incremental() %}
-    where {{ in_days_of('activity_date', rebuilt_days, from_column='activity_at') }}
-    {%- endif %}
+    select * from {{ ref('int_ad_activity_days_aggregated') }}
 
 ),
 
@@ -56,7 +37,7 @@ ad_user_days as (
             sum(impression_revenue_micros + click_revenue_micros + conversion_revenue_micros)
             as {{ dbt.type_bigint() }}
         ) as ad_revenue_micros,
-        max(_loaded_at) as max_loaded_at
+        max(max_loaded_at) as max_loaded_at
     from activity
     group by
         user_id,

@@ -6,8 +6,7 @@
 -- every event (which was most of the links model's time: docs/benchmarks.md).
 -- first_loaded_at: landing time of the earliest event the pair was first seen
 -- in (the table's watermark).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          meta={'recent_rows_column': 'first_loaded_at'}) }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
 

@@ -7,57 +7,13 @@
 -- day after its end. A running sum of these changes over the days is the
 -- number of distinct users whose trailing N-day window contains activity.
 -- (No range join of days × activity and no count(distinct) over a window.)
--- Incremental (docs/incremental.md): a run rebuilds every day from the
--- earliest day whose user-days it rebuilt upstream. A day's WAU/MAU depend on
--- its 28 trailing days only, so the run reads user-days from 27 days before
--- that day (of those before it, each user's latest): the running sums
--- restart there and are exact from that day on.
-{{ config(**days_from_earliest_config('metric_date')) }}
--- read by earliest_event_day_landed_in_window() on incremental runs:
--- depends_on: {{ ref('int_user_days_aggregated') }}
-{%- set rebuilt_from = earliest_event_day_landed_in_window(
-    ref('int_user_days_aggregated'), 'activity_date', loaded_at_column='max_loaded_at') if is_incremental() %}
+-- A table over the user-days (int_user_days_aggregated, the incremental base).
+
 with
 
-all_user_days as {{ not_materialized() }} (
+user_days as {{ not_materialized() }} (
 
     select * from {{ ref('int_user_days_aggregated') }}
-
-),
-
--- on an incremental run computed once for its three readers (a few days of
--- rows); on a full build every user-day, streamed into each
-user_days as {{ materialized() if is_incremental() else not_materialized() }} (
-
-    {% if is_incremental() %}
-        select
-            user_id,
-            dimension_name,
-            dimension_value,
-            activity_date,
-            max_loaded_at
-        from all_user_days
-        where activity_date >= {{ rebuilt_from }}
-        union all
-        -- of a user's days before the rebuilt ones only the latest matters: its
-        -- trailing window covers the most of them (the days before are not output)
-        select
-            user_id,
-            dimension_name,
-            dimension_value,
-            max(activity_date) as activity_date,
-            cast(null as {{ dbt.type_timestamp() }}) as max_loaded_at
-        from all_user_days
-        where
-            activity_date >= {{ add_days(rebuilt_from, -27) }}
-            and activity_date < {{ rebuilt_from }}
-        group by
-            user_id,
-            dimension_name,
-            dimension_value
-    {% else %}
-        select * from all_user_days
-    {% endif %}
 
 ),
 
@@ -66,7 +22,7 @@ bounds as (
     select
         min(activity_date) as first_date,
         max(activity_date) as last_date
-    from all_user_days
+    from user_days
     where dimension_name = 'all'
 
 ),
@@ -78,10 +34,6 @@ spine as (
     cross join bounds
     where
         spine_days.date_day between bounds.first_date and bounds.last_date
-    {% if is_incremental() %}
-        -- the running sums start with the user-days read
-        and spine_days.date_day >= {{ add_days(rebuilt_from, -27) }}
-    {% endif %}
 
 ),
 
@@ -91,14 +43,6 @@ slices as (
         dimension_name,
         dimension_value
     from user_days
-    {%- if is_incremental() %}
-    -- a slice without activity in the days read still gets its rows
-    union
-    select
-        dimension_name,
-        dimension_value
-    from {{ this }}
-    {%- endif %}
 
 ),
 
@@ -243,9 +187,6 @@ final as (
         running.max_loaded_at
     from running
     cross join bounds
-    {%- if is_incremental() %}
-    where running.date_day >= {{ rebuilt_from }}
-    {%- endif %}
 
 )
 

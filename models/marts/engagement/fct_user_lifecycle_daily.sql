@@ -6,28 +6,13 @@
 --   resurrected  active today, not yesterday, not new;
 --   dormant      active yesterday, not today (churned this day).
 -- new + retained + resurrected = DAU; retained + dormant = yesterday's DAU.
--- Incremental (docs/incremental.md): a run rebuilds every day from the
--- earliest day whose user-days it rebuilt upstream, reading the user-days
--- from the day before it (a day's states depend on that day and the one before).
-{{ config(**days_from_earliest_config('metric_date')) }}
--- read by earliest_event_day_landed_in_window() on incremental runs:
--- depends_on: {{ ref('int_user_days_aggregated') }}
-{%- set rebuilt_from = earliest_event_day_landed_in_window(
-    ref('int_user_days_aggregated'), 'activity_date', loaded_at_column='max_loaded_at') if is_incremental() %}
+-- A table over the user-days (int_user_days_aggregated, the incremental base).
+
 with
-
-all_user_days as {{ not_materialized() }} (
-
-    select * from {{ ref('int_user_days_aggregated') }}
-
-),
 
 user_days as {{ not_materialized() }} (
 
-    select * from all_user_days
-    {%- if is_incremental() %}
-    where activity_date >= {{ add_days(rebuilt_from, -1) }}
-    {%- endif %}
+    select * from {{ ref('int_user_days_aggregated') }}
 
 ),
 
@@ -42,7 +27,7 @@ bounds as (
     select
         min(activity_date) as first_date,
         max(activity_date) as last_date
-    from all_user_days
+    from user_days
     where dimension_name = 'all'
 
 ),
@@ -128,9 +113,6 @@ counted as (
     cross join bounds
     where
         states.state_date <= bounds.last_date
-    {% if is_incremental() %}
-        and states.state_date >= {{ rebuilt_from }}
-    {% endif %}
     group by
         states.state_date,
         states.dimension_name,

@@ -3,22 +3,14 @@
 -- day of the impression they followed (so ctr = clicks / impressions shown that
 -- day); revenue and conversion value are on their own event day. Every ratio is
 -- a ratio of the sums on the row, never an average of finer ratios.
--- Incremental (docs/incremental.md): a run rebuilds the days that the ad rows
--- landed inside the lookback window change (ad_activity_days_landed_in_window)
--- and replaces those days.
-{{ config(**affected_days_config('activity_date')) }}
--- the staged tables that macro reads on incremental runs:
--- depends_on: {{ ref('stg_ads__ad_requests') }}, {{ ref('stg_ads__impressions') }}, {{ ref('stg_ads__clicks') }}
--- depends_on: {{ ref('stg_ads__conversions') }}, {{ ref('stg_app__users') }}
+-- Summed from the ad-activity-day base (int_ad_activity_days_aggregated),
+-- whose rows hold the same additive measures as the ad events.
 
 with
 
 activity as (
 
-    select * from {{ ref('int_ad_activity_unioned') }}
-    {%- if is_incremental() %}
-    where {{ in_days_of('activity_date', ad_activity_days_landed_in_window(), from_column='activity_at') }}
-    {%- endif %}
+    select * from {{ ref('int_ad_activity_days_aggregated') }}
 
 ),
 
@@ -42,7 +34,7 @@ summed as (
         cast(sum(click_revenue_micros) as double) / 1000000 as click_revenue_usd,
         cast(sum(conversion_revenue_micros) as double) / 1000000 as conversion_revenue_usd,
         cast(sum(conversion_value_micros) as double) / 1000000 as conversion_value_usd,
-        max(_loaded_at) as max_loaded_at
+        max(max_loaded_at) as max_loaded_at
     from activity
     group by
         activity_date,

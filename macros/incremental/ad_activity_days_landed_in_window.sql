@@ -1,6 +1,7 @@
 {#-
     Subquery: the UTC days of int_ad_activity_unioned that an incremental run
-    of a daily ad aggregate rebuilds (docs/incremental.md). A row that landed
+    of the ad-activity-day base (int_ad_activity_days_aggregated) rebuilds
+    (docs/incremental.md). A row that landed
     inside the lookback window (counted back from max(max_loaded_at) of
     {{ this }}) changes its own day and the days of the rows that read it:
     - an ad request, its requested day;
