@@ -1,32 +1,21 @@
-{#-
-    The day rows of int_experiment_unit_days_aggregated: each experiment unit's activity of a
-    day, split into the part inside its analysis window [first_exposed_at, window_closes_at)
-    and inside its pre-period [pre_period_start_at, started_at) (docs/experimentation.md).
-    A day that none of the four boundaries cuts (a boundary off midnight lies inside exactly
-    one day) is wholly inside or outside each interval, so its day total counts whole; only
-    the cut days place activity rows one by one. The sums are those of the row-by-row
-    placement (python_checks/test_experiment_unit_metrics.py, on synthetic boundaries).
-    `units`: experiment_id, unit_id, randomization_unit and the four boundaries
-    (window_closes_at null: the window is open), and is_rebuilt when `landed_days` is given.
--#}
-
+{#- The day rows of int_experiment_unit_days_aggregated (docs/experimentation.md): a unit's
+    activity of a day split into its part inside the analysis window [first_exposed_at,
+    window_closes_at) and the pre-period [pre_period_start_at, started_at). A day no boundary
+    cuts (a boundary off midnight cuts exactly one day) lies wholly inside or outside each
+    interval, so its day total counts whole; only cut days place rows one by one. The sums
+    equal a row-by-row placement (python_checks/test_experiment_unit_metrics.py). -#}
 {% macro unit_boundaries() -%}
     {{ return(['pre_period_start_at', 'started_at', 'first_exposed_at', 'window_closes_at']) }}
 {%- endmacro %}
 
-
-{#- Predicate: `day` (a date expression) is a day of the pre-period or of the window of the
-    unit `units`, the days a unit has rows on (the two are apart for a unit exposed before its
-    pre-period began). -#}
+{#- the days a unit has rows on (pre-period and window are apart for a unit exposed before
+    its pre-period began) -#}
 {% macro is_unit_analysis_day(units, day) -%}
     ({{ day }} between cast({{ units }}.pre_period_start_at as date) and cast({{ units }}.started_at as date)
     or {{ day }} >= cast({{ units }}.first_exposed_at as date)
     and ({{ units }}.window_closes_at is null or {{ day }} <= cast({{ units }}.window_closes_at as date)))
 {%- endmacro %}
 
-
-{#- Predicate of the unit days a run builds: every day of a unit with is_rebuilt, the
-    `landed_days` (a select of dates) of the others; true without `landed_days`. -#}
 {% macro is_unit_day_built(units, day, landed_days=none) -%}
     {%- if landed_days is none -%}
         true
@@ -35,9 +24,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- Query: the days of `units` that one of their boundaries cuts in two (its date, unless it
-    falls on midnight), with the units' columns, among the days built. -#}
 {% macro unit_cut_days(units, landed_days=none) -%}
     {%- for boundary in unit_boundaries() %}
     {%- set day = 'cast(' ~ units ~ '.' ~ boundary ~ ' as date)' %}
@@ -55,18 +41,12 @@
     {%- endfor %}
 {%- endmacro %}
 
-
-{#- Query: one row per experiment_id x unit_id x activity_date of `units` with activity, each
-    measure summed into <measure>_in_window and <measure>_pre_period, and max_loaded_at.
-    `cut_days`: unit_cut_days() of the same units; `activity_rows`: unit_kind (joined to
-    randomization_unit), activity_key (to unit_id), activity_at, the measures and _loaded_at;
-    `activity_days`: the same per unit_kind, activity_key and activity_date (max_loaded_at),
-    one or more rows per key and day. `rows_from` (a date constant or none): no cut day is
-    earlier, the scan of the activity rows starts there. -#}
+{#- One row per unit and activity day: cut days from the single rows, other days from the day
+    totals (arguments: _experimentation__macros.yml). -#}
 {% macro unit_day_sums(units, cut_days, activity_rows, activity_days, measures, landed_days=none,
                        rows_from=none) -%}
 {%- set ts = dbt.type_timestamp() -%}
--- materialized: inlined, the group by over the union took three times as long (DuckDB 2.0)
+-- materialized: inlined, the group by over the union is slower (docs/benchmarks.md)
 with parts as {{ materialized() }} (
 
     -- the rows of a cut day, each placed by its timestamp
@@ -95,9 +75,8 @@ with parts as {{ materialized() }} (
 
     union all
 
-    -- whole days: a day counts for an interval [a, b) when it lies entirely inside it: it
-    -- starts at or after a, and it ends (the next midnight) at or before b, i.e. it is
-    -- before b's date
+    -- whole days: inside [a, b) when it starts at or after a and ends (next midnight) at
+    -- or before b, i.e. its date is before b's
     select
         units.experiment_id,
         units.unit_id,

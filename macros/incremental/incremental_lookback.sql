@@ -1,32 +1,20 @@
-{#-
-    Incremental processing on _loaded_at with a lookback window
-    (docs/incremental.md). A run reprocesses every row that landed within
-    var('incremental_lookback_days', 3) days before the newest row already
-    in the target: rows whose file reached the landing zone late, and orphans
-    whose parent row has landed since, are picked up; rows already in the
-    target are not inserted twice, so re-running a day changes nothing.
--#}
+{#- The lookback window on _loaded_at (docs/incremental.md; each macro's contract is in
+    _incremental__macros.yml). A run reprocesses what landed within the window, so late files
+    and orphans whose parent has landed since are picked up, and a re-run changes nothing.
+    Window bounds are read once and written into the SQL as constants: the engines skip row
+    groups (DuckDB zonemaps, Parquet statistics) only on a comparison with a constant. -#}
 
-{#- True when a window's start or days can be read now and written into the
-    SQL as constants: dbt is executing (not parsing), and not a unit test,
-    whose `this` and inputs are CTEs of the test's own query. -#}
+{#- not in a unit test: its `this` and inputs are CTEs of the test's own query -#}
 {% macro evaluated_once() -%}
     {{ return(execute and not (model is defined and model.resource_type == 'unit_test')) }}
 {%- endmacro %}
 
-
-{#- SQL expression: the earliest _loaded_at (or other column) a run of
-    {{ this }} reprocesses; 1900-01-01 when the target is empty. On Spark
-    dateadd by days yields a date (midnight), a slightly longer window.
-    source_table: a rejected-rows table keeps one window per raw table,
-    counted back from that table's newest rejected row (one window for the
-    whole table missed a late file of a table whose rows land earlier than
-    another's, whose rows then were neither staged nor rejected). Rows that
-    claim to land after the run's clock (landing_clock()) do not count: a
-    rejected row from 2099 would otherwise start every later window in 2099. -#}
-{% macro incremental_lookback_start(column='_loaded_at', relation=none, source_table=none) -%}
+{#- Rows after landing_clock() do not count: one row from a wrong clock would move every later
+    window past the night's rows. A rejected-rows table counts back per source_table, as its
+    raw tables land at different times. -#}
+{% macro incremental_lookback_start(column='_loaded_at', source_table=none) -%}
     {%- set newest -%}
-        (select max({{ column }}) from {{ relation or this }}
+        (select max({{ column }}) from {{ this }}
          where {{ column }} <= {{ landing_clock() }}
          {%- if source_table %} and source_table = '{{ source_table }}'{% endif %})
     {%- endset -%}
@@ -36,22 +24,9 @@
             cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
         )
     {%- endset -%}
-    {%- if evaluated_once() -%}
-        {#- one constant for the run: the engines skip row groups (DuckDB's
-            min/max zonemaps, Parquet statistics) only on a comparison with a
-            constant, so a subquery here made every incremental run read
-            every staged and raw row -#}
-        {{ value_read_once('select ' ~ start, dbt.type_timestamp()) }}
-    {%- else -%}
-        {{ start }}
-    {%- endif -%}
+    {{ value_read_once('select ' ~ start, dbt.type_timestamp()) if evaluated_once() else start }}
 {%- endmacro %}
 
-
-{#- Predicate on the raw (or staged) rows a run reads: on an incremental run
-    the rows that landed inside the lookback window; otherwise true. The
-    loader always sets _loaded_at. watermark: the column of {{ this }} the
-    window is counted back from (its newest landing time). -#}
 {% macro landed_in_lookback_window(source_table=none, watermark='_loaded_at') -%}
     {%- if is_incremental() -%}
         _loaded_at > {{ incremental_lookback_start(watermark, source_table=source_table) }}
@@ -60,71 +35,38 @@
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- Subquery: the UTC days (of time_column) of the rows in `relation` (a
-    staged table) that landed inside the lookback window before the newest
-    max_loaded_at of {{ this }}: a day-grain base, whose day depends on that
-    day's rows only, rebuilds these (in_event_days_landed_in_window() below). -#}
 {% macro event_days_landed_in_window(relation, time_column='event_at') -%}
     select distinct cast({{ time_column }} as date)
     from {{ relation }}
     where _loaded_at > {{ incremental_lookback_start('max_loaded_at') }}
 {%- endmacro %}
 
-
-{#- Predicate: `day` (a date expression) is one of event_days_landed_in_window()'s
-    days, evaluated once into a list of constants when dbt executes. With
-    `from_column` (the time column `day` is the date of, in the relation the
-    predicate filters) it also says from_column >= the earliest of those days:
-    on a constant the scan skips the row groups of older events, where an `in
-    (subquery)` read every event (docs/benchmarks.md, Design measurements).
-    No day landed: false. -#}
-{% macro in_event_days_landed_in_window(day, relation, time_column='event_at', from_column=none) -%}
-    {{ in_days_of(day, event_days_landed_in_window(relation, time_column), from_column) }}
-{%- endmacro %}
-
-
-{#- Predicate: `day` is one of the dates `days_query` (a select of one date
-    column) returns, written as constants when dbt executes (see
-    in_event_days_landed_in_window() for from_column); `in (days_query)` otherwise. -#}
+{#- from_column bounds the scan by a constant too, so it skips the older row groups -#}
 {% macro in_days_of(day, days_query, from_column=none) -%}
-    {%- if not evaluated_once() -%}
+    {%- set days = days_of(days_query) if evaluated_once() else none -%}
+    {%- if days is none -%}
         {{ day }} in ({{ days_query }})
+    {%- elif not days -%}
+        false
     {%- else -%}
-        {%- set days = days_of(days_query) -%}
-        {%- if days | length == 0 -%}
-            false
-        {%- else -%}
-            {%- if from_column -%}
-                {{ from_column }} >= cast('{{ days[0] }} 00:00:00' as {{ dbt.type_timestamp() }}) and {% endif -%}
-            {{ day }} in ({% for d in days %}cast('{{ d }}' as date){{ ', ' if not loop.last }}{% endfor %})
-        {%- endif -%}
+        {%- if from_column -%}
+            {{ from_column }} >= cast('{{ days[0] }} 00:00:00' as {{ dbt.type_timestamp() }}) and {% endif -%}
+        {{ day }} in ({% for d in days %}cast('{{ d }}' as date){{ ', ' if not loop.last }}{% endfor %})
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- `days_query` read once into a select of constants when dbt executes (a
-    model that filters several relations on the same days runs the query
-    once; in_days_of() on the result costs nothing; no day: one null row,
-    which days_of() drops); unchanged otherwise. -#}
+{#- a model that filters several relations on the same days runs the days query once -#}
 {% macro days_read_once(days_query) -%}
     {%- if not evaluated_once() -%}
         {{ return(days_query) }}
     {%- endif -%}
-    {%- set days = days_of(days_query) -%}
-    {%- if days | length == 0 -%}
-        {{ return('select cast(null as date)') }}
-    {%- endif -%}
     {%- set selects = [] -%}
-    {%- for d in days -%}
+    {%- for d in days_of(days_query) -%}
         {%- do selects.append("select cast('" ~ d ~ "' as date)") -%}
     {%- endfor -%}
-    {{ return(selects | join(' union all ')) }}
+    {{ return(selects | join(' union all ') or 'select cast(null as date)') }}
 {%- endmacro %}
 
-
-{#- The dates `days_query` returns, read now: a sorted list of 'YYYY-MM-DD'
-    strings (call only when evaluated_once()). -#}
 {% macro days_of(days_query) -%}
     {%- set days = [] -%}
     {%- for value in run_query('select cast(days.d as ' ~ dbt.type_string() ~ ') from (' ~ days_query
@@ -134,26 +76,14 @@
     {{ return(days | unique | sort) }}
 {%- endmacro %}
 
-
-{#- SQL date: the earliest of event_days_landed_in_window()'s days, a
-    constant when dbt executes (null when no day landed: the run then
-    rebuilds nothing). For the session parts, which rebuild every day from it. -#}
-{% macro earliest_event_day_landed_in_window(relation, time_column='event_at') -%}
-    {%- if not evaluated_once() -%}
-        (select min(days.d) from ({{ event_days_landed_in_window(relation, time_column) }}) as days (d))
-    {%- else -%}
-        {%- set days = days_of(event_days_landed_in_window(relation, time_column)) -%}
-        {{ "cast('" ~ days[0] ~ "' as date)" if days else 'cast(null as date)' }}
-    {%- endif -%}
+{% macro earliest_event_day_landed_in_window(relation) -%}
+    {%- set earliest = 'select min(days.d) from (' ~ event_days_landed_in_window(relation) ~ ') as days (d)' -%}
+    {{ value_read_once(earliest, 'date') if evaluated_once() else '(' ~ earliest ~ ')' }}
 {%- endmacro %}
 
-
-{#- Predicate of an incremental stg_ model: on an incremental run, the key
-    is not staged yet (by any earlier run, so a duplicate landing long after
-    its first copy is never staged); otherwise true. base: the model's base_
-    view; with the model's meta.event_time_column (staging_incremental_config())
-    the lookup reads only the recent staged rows (staged_since_earliest_landed()). -#}
-{% macro not_staged_yet(primary_key, alias, base=none) -%}
+{#- not exists against every earlier run: a duplicate landing long after its first copy is
+    never staged -#}
+{% macro not_staged_yet(primary_key, alias, base) -%}
     {%- if is_incremental() -%}
         not exists (
             select 1
@@ -167,24 +97,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- Part of a predicate on staged rows (alias `staged`), ending in `and`:
-    their time_column is not before the earliest valid one (not before var
-    earliest_valid_timestamp, the quarantine rule; faulty rows carry e.g.
-    1970) among the rows of `base` that landed inside the lookback window
-    (source_table: that raw table's window in a rejected-rows table). A
-    duplicate carries its first copy's contents, so the earlier staged rows
-    cannot share a key with a landed row: the key lookup then reads the
-    recent staged rows, not all of them (a hash table of every staged key
-    otherwise: docs/benchmarks.md, Design measurements). Evaluated once into a constant; empty (no bound) when dbt is
-    not executing, on a full build, without time_column, or when nothing
-    landed. time_column must be not null in staging (a timestamp check
-    quarantines the others). -#}
+{#- A duplicate carries its first copy's contents, so a staged row older than every landed
+    row cannot share a landed key: the key lookup reads only the recent staged rows. Only
+    the timestamp rule of the quarantine: the whole reason joins the parents, and a laxer
+    bound just reads more rows. -#}
 {% macro staged_since_earliest_landed(base, time_column, source_table=none) -%}
-    {%- if base is not none and time_column and is_incremental() and evaluated_once() -%}
-        {#- the timestamp rule of quarantine_reason(), not the whole reason: the
-            other checks (orphans, enums) join the parents and cost the bound
-            query seconds (a laxer bound only reads more staged rows) -#}
+    {%- if time_column and evaluated_once() -%}
         {%- set earliest = run_query('select cast(min(' ~ time_column ~ ') as ' ~ dbt.type_string() ~ ') from '
                                      ~ base ~ ' where ' ~ time_column ~ " >= cast('" ~ var('earliest_valid_timestamp')
                                      ~ "' as " ~ dbt.type_timestamp() ~ ') and '
@@ -195,51 +113,23 @@
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- Config of an event-grain staging table: appended to on incremental runs
-    (append exists on DuckDB and on Spark's parquet tables). event_time_column:
-    its not-null event time, which bounds the key lookups of a run
-    (staged_since_earliest_landed(); the rejected-rows tables read it from meta). -#}
-{% macro staging_incremental_config(event_time_column=none) -%}
+{#- append exists on DuckDB and on Spark's parquet tables -#}
+{% macro staging_incremental_config(event_time_column) -%}
     {{ return({'materialized': 'incremental', 'incremental_strategy': 'append', 'on_schema_change': 'fail',
                'meta': {'event_time_column': event_time_column}}) }}
 {%- endmacro %}
 
-
-{#- Config of a day-grain base whose affected days are rebuilt on an
-    incremental run: DuckDB deletes the days and inserts them again
-    (delete+insert on the day); Spark, which has no delete+insert on
-    parquet, overwrites the days' partitions (insert_overwrite). -#}
+{#- Spark has no delete+insert on parquet: it overwrites the days' partitions -#}
 {% macro affected_days_config(date_column) -%}
-    {%- if target.type == 'spark' -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-                   'partition_by': [date_column], 'on_schema_change': 'fail'}) }}
-    {%- else -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
-                   'unique_key': date_column, 'on_schema_change': 'fail'}) }}
-    {%- endif -%}
+    {%- set settings = {'materialized': 'incremental', 'on_schema_change': 'fail'} -%}
+    {%- do settings.update({'incremental_strategy': 'insert_overwrite', 'partition_by': [date_column]}
+                         if target.type == 'spark' else {'incremental_strategy': 'delete+insert', 'unique_key': date_column}) -%}
+    {{ return(settings) }}
 {%- endmacro %}
 
-
-{#- Config of a system's rejected-rows table. DuckDB: incremental with the
-    lookback_replace strategy below (the rows that landed inside the window
-    are deleted and classified again: an orphan whose parent has landed since
-    leaves the table as it enters staging). Spark: a full table, as its
-    parquet tables have no delete. -#}
-{% macro rejected_rows_config() -%}
-    {%- if target.type == 'spark' -%}
-        {{ return({'materialized': 'table'}) }}
-    {%- else -%}
-        {{ return({'materialized': 'incremental', 'incremental_strategy': 'lookback_replace',
-                   'on_schema_change': 'fail'}) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- Custom incremental strategy (dbt picks get_incremental_<name>_sql):
-    replace every target row that landed inside the lookback window of its
-    source_table by the run's rows. The window starts are read from the
-    target before the delete, the same expression the model's SQL used. -#}
+{#- Strategy of the rejected-rows tables (dbt finds it by name): the window rows are
+    classified again, so an orphan whose parent has landed leaves the table as it enters
+    staging. The windows are read before the delete, as the model's SQL read them. -#}
 {% macro get_incremental_lookback_replace_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     delete from {{ target }}
@@ -257,17 +147,10 @@
     {{ get_incremental_append_sql(arg_dict) }}
 {%- endmacro %}
 
-
-{#- SQL value of a one-column, one-row query, typed `type`: when dbt executes (and `now`),
-    read now and written as a constant (null: cast(null as type)); otherwise the query as a
-    subquery. -#}
-{% macro value_read_once(query, type, now=true) -%}
-    {%- if not (now and evaluated_once()) -%}
+{% macro value_read_once(query, type) -%}
+    {%- if not evaluated_once() -%}
         {{ return('cast((' ~ query ~ ') as ' ~ type ~ ')') }}
     {%- endif -%}
     {%- set value = run_query('select cast((' ~ query ~ ') as ' ~ dbt.type_string() ~ ')').columns[0].values()[0] -%}
-    {%- if value is none -%}
-        {{ return('cast(null as ' ~ type ~ ')') }}
-    {%- endif -%}
-    {{ return("cast('" ~ value ~ "' as " ~ type ~ ")") }}
+    {{ return('cast(null as ' ~ type ~ ')' if value is none else "cast('" ~ value ~ "' as " ~ type ~ ")") }}
 {%- endmacro %}

@@ -4,8 +4,8 @@
     2, 3, ... for copies that landed later. Staging keeps order 1; clean rows
     of order > 1 are duplicates (docs/cleaning_rules.md). Apply it to clean
     rows only (quarantined rows keep their reason whatever their order):
-    partitioning by the quarantine reason as well cost 45 % more on 10M
-    events. Needs `_loaded_at` in scope.
+    partitioning by the quarantine reason as well costs more (docs/benchmarks.md,
+    Design measurements). Needs `_loaded_at` in scope.
 
     tie_breakers: columns that order copies landed at the same instant (the
     row's other raw columns, landing_order_tie_breakers()), so the order is
@@ -48,8 +48,8 @@
     more than one landed copy go through the window, which carries every
     column through a sort; the other rows stream through an anti-join with
     order 1. The view is referenced, not a CTE over it: DuckDB materializes
-    a CTE read more than once, every column of every row (4.8 GB of memory
-    for stg_app__events at 10M events; at 100M the spill filled the disk).
+    a CTE read more than once, every column of every row (docs/benchmarks.md,
+    Design measurements).
     The repeated keys, a handful, are the one CTE that should be
     materialized: found once (a group by over every landed key), read twice.
     only_repeated: just the rows of repeated keys (what the rejected-rows

@@ -1,17 +1,12 @@
-{#
-    Body of stg_<system>__rejected_rows: every raw row of the system's tables
-    that staging did not keep (quarantined with a reason, or a later-landed
-    duplicate), one row per rejected raw row, raw values kept as JSON.
-
-    tables: list of [table, [primary key columns as named in the base model]]
-    incremental: the system has incremental staging tables; its rejected rows
-    are then incremental too (rejected_rows_config, docs/incremental.md): a
-    run classifies the raw rows that landed inside the lookback window of
-    their table again (counted back from that table's newest rejected row)
-    and replaces those rows.
-#}
+{#- Body of stg_<system>__rejected_rows: every raw row staging did not keep (quarantined, or a
+    later-landed duplicate), raw values as JSON (arguments: _staging__macros.yml). Incremental
+    (docs/incremental.md): a run classifies again the rows landed inside their table's window
+    and replaces them (strategy lookback_replace). -#}
 {% macro rejected_rows(system, tables, incremental=false) %}
-{%- if incremental %}{{ config(**rejected_rows_config()) }}{% endif %}
+{#- Spark: a full table, as its parquet tables have no delete -#}
+{%- if incremental and target.type == 'spark' %}{{ config(materialized='table') }}
+{%- elif incremental %}{{ config(materialized='incremental', incremental_strategy='lookback_replace',
+                                 on_schema_change='fail') }}{% endif %}
 {%- set replaces_window = incremental and is_incremental() %}
 
 with
@@ -20,19 +15,16 @@ with
 {%- set staged = ref('stg_' ~ system ~ '__' ~ table) %}
 {%- set base = ref('base_' ~ system ~ '__' ~ table) %}
 {%- set raw_columns = base_raw_row_columns(system, table) %}
-{#- the staged rows a key lookup reads: those since the earliest landed row
-    (the staged model's meta.event_time_column) -#}
-{%- set since = staged_since_earliest_landed(base, staged_event_time_column(system, table), table)
-    if replaces_window else '' %}
-{#- the rows that landed inside the window, as a derived table and not a
-    CTE: DuckDB materializes a CTE read more than once (every column of every
-    raw row, which fills the disk at the largest benchmark size) -#}
+{#- the key lookups read the staged rows since the earliest landed one -#}
+{%- set since = staged_since_earliest_landed(
+        base, graph.nodes['model.' ~ project_name ~ '.stg_' ~ system ~ '__' ~ table].config.meta.get('event_time_column'),
+        table) if replaces_window else '' %}
+{#- a derived table: DuckDB materializes a CTE read twice, every column of every raw row -#}
 {%- set landed -%}
     (select * from {{ base }} where {{ landed_in_lookback_window(table) }})
 {%- endset %}
--- the clean copies of keys that landed more than once, numbered by landing
--- order: only these keys can have duplicates, so the window sorts a handful
--- of rows instead of every raw row with all its columns
+-- the clean copies of keys that landed more than once, by landing order: only these can
+-- be duplicates, so the window sorts a handful of rows, not every raw row
 repeated_{{ table }} as (
 
     {{ clean_rows_in_landing_order(base, key_columns, only_repeated=true, source_table=table) }}
@@ -40,9 +32,8 @@ repeated_{{ table }} as (
 ),
 
 {%- if replaces_window %}
--- on an incremental run, the window rows whose key is staged from a copy that
--- landed earlier (duplicates even when first inside the window): found on the
--- key and landing time alone, so the full raw rows are read once, below
+-- window rows whose key is staged from an earlier-landed copy (duplicates even when first
+-- inside the window), found on key and landing time so the raw rows are read once below
 duplicates_of_staged_{{ table }} as (
 
     select distinct
@@ -79,8 +70,7 @@ duplicates_of_staged_{{ table }} as (
 
 rejected_{{ table }} as (
 
-    -- quarantined rows, and on an incremental run the clean window rows whose
-    -- key is staged from an earlier copy
+    -- quarantined rows, and the window rows duplicating a staged key
     select
         {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from {{ landed }} as landed
@@ -92,15 +82,18 @@ rejected_{{ table }} as (
 
     union all
 
-    -- later copies of keys repeated inside the scope, unless the key is
-    -- staged from a copy before them (the rows above)
+    -- later copies of keys repeated in scope, unless staged from an earlier copy (rejected above)
     select
         {{ rejected_row_columns(table, key_columns, raw_columns) }}
     from repeated_{{ table }} as clean
     where
         clean.landing_order > 1
         {%- if replaces_window %}
-        and not {{ staged_from_earlier_copy(staged, 'clean', key_columns, since) }}
+        and not exists (
+            select 1
+            from {{ staged }} as staged
+            where {{ staged_earlier_than('clean', key_columns, since) }}
+        )
         {%- endif %}
 
 ),
@@ -109,10 +102,8 @@ rejected_{{ table }} as (
 unioned as (
 
     {% for table, _ in tables -%}
-    select * from rejected_{{ table }}
-    {% if not loop.last %}union all
-    {% endif %}
-    {%- endfor %}
+    {{ 'union all' if not loop.first }} select * from rejected_{{ table }}
+    {% endfor %}
 
 ),
 
@@ -162,85 +153,22 @@ select * from final
 
 {% endmacro %}
 
-{#- The columns every rejected row carries, from a raw row in scope. -#}
+{#- row_key: the key as text, a composite key joined with '|' -#}
 {% macro rejected_row_columns(table, key_columns, raw_columns) -%}
+    {%- set key_parts = [] -%}
+    {%- for column in key_columns %}{% do key_parts.extend([column] if loop.last else [column, "'|'"]) %}{% endfor -%}
         '{{ table }}' as source_table,
-        {{ rejected_row_key(key_columns) }} as row_key,
+        {{ dbt.concat(key_parts) if key_parts | length > 1 else 'cast(' ~ key_columns[0] ~ ' as ' ~ dbt.type_string() ~ ')' }}
+            as row_key,
         quarantine_reason,
         _loaded_at,
         {{ row_as_json(raw_columns) }} as raw_row_json
 {%- endmacro %}
 
-{#- True when the key of raw row `alias` is staged from a copy that landed
-    before it (so the row is a duplicate even if it is the first copy inside
-    the lookback window). since: staged_since_earliest_landed(). -#}
-{% macro staged_from_earlier_copy(staged, alias, key_columns, since='') -%}
-    exists (
-        select 1
-        from {{ staged }} as staged
-        where {{ staged_earlier_than(alias, key_columns, since) }}
-    )
-{%- endmacro %}
-
-{#- The condition of staged_from_earlier_copy() on a staged row (alias `staged`): same
-    key as raw row `alias`, landed before it; also a join condition. -#}
 {% macro staged_earlier_than(alias, key_columns, since='') -%}
     {{ since }}
     {% for column in key_columns -%}
     staged.{{ column }} = {{ alias }}.{{ column }}
     and {% endfor -%}
     staged._loaded_at < {{ alias }}._loaded_at
-{%- endmacro %}
-
-{#- The raw columns a base_ view lists in meta.raw_row_json (names, or
-    [raw name, column] where the view renamed it), for row_as_json(): a
-    column whose YAML has meta contains_pii: true becomes [raw name, its
-    hash_pii()], so the JSON keeps PII hashed like the staged tables do. A
-    placeholder at parse time, when the graph is not loaded yet. -#}
-{% macro base_raw_row_columns(system, table) -%}
-    {%- if not execute -%}
-        {{ return(['_loaded_at']) }}
-    {%- endif -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.base_' ~ system ~ '__' ~ table) -%}
-    {%- set columns = node.config.meta.get('raw_row_json') if node else none -%}
-    {%- if not columns -%}
-        {{ exceptions.raise_compiler_error('base_' ~ system ~ '__' ~ table ~ ' has no meta.raw_row_json: list the raw columns its rejected rows keep as JSON') }}
-    {%- endif -%}
-    {%- set json_columns = [] -%}
-    {%- for column in columns -%}
-        {%- set described = node.columns.get(json_value(column), {}) -%}
-        {%- if described.get('config', {}).get('meta', {}).get('contains_pii') -%}
-            {%- do json_columns.append([json_key(column), hash_pii(json_value(column))]) -%}
-        {%- else -%}
-            {%- do json_columns.append(column) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(json_columns) }}
-{%- endmacro %}
-
-{# The key of a rejected row as one string; composite keys joined with '|'. #}
-{% macro rejected_row_key(key_columns) -%}
-    {%- if key_columns | length == 1 -%}
-        cast({{ key_columns[0] }} as {{ dbt.type_string() }})
-    {%- else -%}
-        {{ dbt.concat(key_columns_with_separator(key_columns)) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{# ['a', 'b'] -> ['a', "'|'", 'b'], the arguments of dbt.concat for a composite key. #}
-{% macro key_columns_with_separator(key_columns) %}
-    {%- set parts = [] -%}
-    {%- for column in key_columns -%}
-        {%- do parts.append(column) -%}
-        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
-    {%- endfor -%}
-    {{ return(parts) }}
-{% endmacro %}
-
-
-{#- meta.event_time_column of stg_<system>__<table> (set through
-    staging_incremental_config()), or none. -#}
-{% macro staged_event_time_column(system, table) -%}
-    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.stg_' ~ system ~ '__' ~ table) if execute else none -%}
-    {{ return(node.config.meta.get('event_time_column') if node else none) }}
 {%- endmacro %}

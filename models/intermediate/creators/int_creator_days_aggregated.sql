@@ -15,7 +15,8 @@ events as (
     select * from {{ ref('stg_app__events') }}
     where event_type in ('video_view', 'like', 'comment', 'share', 'follow', 'unfollow')
     {% if is_incremental() %}
-        and {{ in_event_days_landed_in_window('cast(event_at as date)', ref('stg_app__events'), from_column='event_at') }}
+        and {{ in_days_of('cast(event_at as date)', event_days_landed_in_window(ref('stg_app__events')),
+                               from_column='event_at') }}
     {% endif %}
 
 ),
@@ -30,7 +31,7 @@ qualified as (
 
     select * from {{ ref('int_qualified_views_deduplicated') }}
     {% if is_incremental() %}
-        where {{ in_event_days_landed_in_window('view_date', ref('stg_app__events')) }}
+        where {{ in_days_of('view_date', event_days_landed_in_window(ref('stg_app__events'))) }}
     {% endif %}
 
 ),

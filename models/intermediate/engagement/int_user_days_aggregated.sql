@@ -21,7 +21,8 @@ events as (
 
     select * from {{ ref('stg_app__events') }}
     {% if is_incremental() %}
-        where {{ in_event_days_landed_in_window('cast(event_at as date)', ref('stg_app__events'), from_column='event_at') }}
+        where {{ in_days_of('cast(event_at as date)', event_days_landed_in_window(ref('stg_app__events')),
+                                 from_column='event_at') }}
     {% endif %}
 
 ),
