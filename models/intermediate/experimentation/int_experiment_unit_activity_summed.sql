@@ -1,8 +1,9 @@
 -- One row per experiment x analysed unit (exposed in exactly one variant, first exposed inside
 -- [started_at, ended_at)): each activity measure of the unit's domain summed over its analysis
 -- window ([first_exposed_at, window_end_at)) and its CUPED pre-period
--- ([pre_period_start_at, started_at)), 0 without activity; int_experiment_unit_metrics_computed
--- turns them into metric values. The sums add up the unit's day rows of
+-- ([pre_period_start_at, started_at)), 0 without activity, with the unit's variant, domain and
+-- segments; int_experiment_unit_metrics_computed turns them into metric values (it reads the
+-- analysed units from here only). The sums add up the unit's day rows of
 -- int_experiment_unit_days_aggregated (the incremental base, whose days cut by a boundary
 -- already hold only their part inside it); the window keeps the days that begin before
 -- window_end_at, the end of data.
@@ -63,6 +64,13 @@ final as (
         analysed_units.experiment_id,
         analysed_units.unit_id,
         analysed_units.randomization_unit,
+        analysed_units.variant,
+        analysed_units.is_control,
+        analysed_units.experiment_domain,
+        analysed_units.primary_metric,
+        analysed_units.country,
+        analysed_units.platform,
+        analysed_units.tier,
         analysed_units.pre_period_start_at,
         analysed_units.started_at,
         analysed_units.first_exposed_at,

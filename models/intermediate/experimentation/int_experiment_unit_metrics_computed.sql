@@ -3,19 +3,13 @@
 -- unit's values from its first exposure to min(ended_at, end of data); covariate is the same
 -- quantity in the 14 days before the experiment started (CUPED). Units without activity count
 -- as 0. Units exposed to more than one variant, or first exposed outside the experiment's
--- [started_at, ended_at), are excluded here (fct_experiment_health counts them). The sums are
--- int_experiment_unit_activity_summed's (a table over the incremental unit-days base); this
--- model names them by metric.
+-- [started_at, ended_at), are excluded here (fct_experiment_health counts them). The analysed
+-- units, with their sums, variant and segments, are int_experiment_unit_activity_summed's rows
+-- (a table over the incremental unit-days base, one row per analysed unit); this model names
+-- the sums by metric.
 {{ config(materialized='table') }}
 
 with
-
-exposed_units as (
-
-    select * from {{ ref('int_experiment_exposures_deduplicated') }}
-    where not is_in_multiple_variants and not is_outside_window
-
-),
 
 catalog as (
 
@@ -32,19 +26,19 @@ unit_sums as (
 unit_metrics as (
 
     select
-        exposed_units.experiment_id,
-        exposed_units.unit_id,
-        exposed_units.variant,
-        exposed_units.is_control,
+        unit_sums.experiment_id,
+        unit_sums.unit_id,
+        unit_sums.variant,
+        unit_sums.is_control,
         catalog.metric_name,
         catalog.metric_kind,
         case
-            when catalog.metric_name = exposed_units.primary_metric then 'primary'
+            when catalog.metric_name = unit_sums.primary_metric then 'primary'
             else catalog.metric_role
         end as metric_role,
         catalog.preferred_direction,
         case
-            when catalog.metric_name <> exposed_units.primary_metric then catalog.non_inferiority_margin
+            when catalog.metric_name <> unit_sums.primary_metric then catalog.non_inferiority_margin
         end as non_inferiority_margin,
         case catalog.metric_name
             when 'watch_seconds_per_user' then unit_sums.watch_seconds_in_window
@@ -78,16 +72,13 @@ unit_metrics as (
                     when 'views_received_per_creator' then unit_sums.views_received_pre_period
                 end
         end as covariate,
-        exposed_units.country,
-        exposed_units.platform,
-        exposed_units.tier
-    from exposed_units
+        unit_sums.country,
+        unit_sums.platform,
+        unit_sums.tier
+    from unit_sums
     inner join catalog
-        on exposed_units.experiment_domain = catalog.experiment_domain
-            and exposed_units.randomization_unit = catalog.randomization_unit
-    inner join unit_sums
-        on exposed_units.experiment_id = unit_sums.experiment_id
-            and exposed_units.unit_id = unit_sums.unit_id
+        on unit_sums.experiment_domain = catalog.experiment_domain
+            and unit_sums.randomization_unit = catalog.randomization_unit
 
 ),
 
