@@ -283,26 +283,34 @@ def test_recent_scope_tests_the_rows_of_the_last_days(warehouse_path, sim_dir, n
     """A daily run's uniqueness tests (their `where:` config) see a duplicate
     among the rows of the last lookback days and not one on an older day
     (that is the full suite's job): on an event-grain view (no _loaded_at:
-    by event time since the earliest staged row of its window) and on a table
-    (by max_loaded_at). Without the var the tests read the whole table."""
+    by event time since the earliest staged row of its window), on a table
+    (by max_loaded_at), on a staged table (by _loaded_at) and on a
+    rejected-rows table (by _loaded_at, counted back per source_table as its
+    lookback_replace window is). Without the var no test has a filter."""
     view_test = "unique_combination_of_columns_int_ad_activity_unioned_activity_kind__activity_id"
     table_test = "unique_fct_sessions_session_id"
+    staged_test = "unique_stg_app__events_event_id"
+    rejected_test = "unique_combination_of_columns_stg_ads__rejected_rows_source_table__rejected_row_number"
+    scoped_tests = (view_test, table_test, staged_test, rejected_test)
     manifest = json.loads((parsed_project / "target" / "manifest.json").read_text())
     wheres = {node["name"]: node["config"].get("where") for node in manifest["nodes"].values()
-              if node["resource_type"] == "test" and node["name"] in (view_test, table_test)}
-    assert len(wheres) == 2 and not any(wheres.values()), wheres  # the full suite: no filter
+              if node["resource_type"] == "test"}
+    assert set(scoped_tests) <= set(wheres), sorted(set(scoped_tests) - set(wheres))
+    assert not {name: where for name, where in wheres.items() if where}  # the full suite: no filter
     root = new_sandbox("recent_scope")
     db = root / SANDBOX_DUCKDB
     shutil.copy(warehouse_path, db)
-    result = run_sandbox(root, ["compile", "--select", view_test, table_test, "--vars", "{data_tests_scope: recent}"],
+    result = run_sandbox(root, ["compile", "--select", *scoped_tests, "--vars", "{data_tests_scope: recent}"],
                          sandbox_env(root, sim_dir / "raw"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # a long test name is shortened in its file name: the two files compiled
-    compiled = {path.name: path.read_text() for path in (root / "target" / "compiled").rglob("*.sql")}
-    assert len(compiled) == 2, sorted(compiled)
-    scoped_table_test = compiled.pop(table_test + ".sql")
-    (scoped_view_test,) = compiled.values()
+    compiled = {node["name"]: node["compiled_code"]
+                for node in json.loads((root / "target" / "manifest.json").read_text())["nodes"].values()
+                if node["name"] in scoped_tests}
+    assert all(" where " in compiled[name] for name in scoped_tests), compiled
     with duckdb.connect(str(db)) as con:
+        def failures(test: str) -> int:
+            return con.execute(f"select count(*) from ({compiled[test]})").fetchall()[0][0]
+
         newest = con.execute("select max(activity_date) from int_ad_activity_unioned "
                              "where activity_kind = 'request'").fetchall()[0][0]
 
@@ -313,33 +321,69 @@ def test_recent_scope_tests_the_rows_of_the_last_days(warehouse_path, sim_dir, n
                 where request_id = (select min(activity_id) from int_ad_activity_unioned
                                     where activity_kind = 'request' and activity_date = date '{day}')""")
 
-        def failures(test_sql: str) -> int:
-            return con.execute(f"select count(*) from ({test_sql})").fetchall()[0][0]
-
         def duplicated_ids() -> int:
             return con.execute("select count(*) - count(distinct activity_id) from int_ad_activity_unioned "
                                "where activity_kind = 'request'").fetchall()[0][0]
 
-        assert failures(scoped_view_test) == 0
+        assert failures(view_test) == 0
         copy_one_request_of(newest - dt.timedelta(days=10))
-        assert duplicated_ids() == 1 and failures(scoped_view_test) == 0  # old day: outside the daily scope
+        assert duplicated_ids() == 1 and failures(view_test) == 0  # old day: outside the daily scope
         copy_one_request_of(newest - dt.timedelta(days=1))
-        assert duplicated_ids() == 2 and failures(scoped_view_test) == 1  # inside the lookback window
+        assert duplicated_ids() == 2 and failures(view_test) == 1  # inside the lookback window
 
-        newest_landing = con.execute("select max(max_loaded_at) from fct_sessions").fetchall()[0][0]
-
-        def copy_one_session_landed(condition: str) -> None:
+        def copy_one_row_landed(table: str, key: str, condition: str) -> int:
+            """Copies one row of `table` meeting `condition`; the duplicated keys then."""
             con.execute(f"""
-                insert into fct_sessions
-                select * from fct_sessions
-                where session_id = (select min(session_id) from fct_sessions where {condition})""")
+                insert into {table}
+                select * from {table}
+                where {key} = (select min({key}) from {table} where {condition})""")
+            return con.execute(f"select count(*) - count(distinct {key}) from {table}").fetchall()[0][0]
 
-        assert failures(scoped_table_test) == 0
-        copy_one_session_landed(f"max_loaded_at < timestamp '{newest_landing}' - interval 10 day")
-        assert failures(scoped_table_test) == 0  # landed long before the newest: outside the daily scope
-        assert con.execute("select count(*) - count(distinct session_id) from fct_sessions").fetchall() == [(1,)]
-        copy_one_session_landed(f"max_loaded_at > timestamp '{newest_landing}' - interval 1 day")
-        assert failures(scoped_table_test) == 1  # inside the lookback window
+        for test, table, key, landed in [(table_test, "fct_sessions", "session_id", "max_loaded_at"),
+                                         (staged_test, "stg_app__events", "event_id", "_loaded_at")]:
+            newest_landing = con.execute(f"select max({landed}) from {table}").fetchall()[0][0]
+            assert failures(test) == 0
+            assert copy_one_row_landed(table, key, f"{landed} < timestamp '{newest_landing}' - interval 10 day") == 1
+            assert failures(test) == 0, table  # landed long before the newest: outside the daily scope
+            assert copy_one_row_landed(table, key, f"{landed} > timestamp '{newest_landing}' - interval 1 day") == 2
+            assert failures(test) == 1, table  # inside the lookback window
+
+        # the raw table whose newest rejected row landed longest before the
+        # table's newest (and at least 11 days after its oldest): its window
+        # is its own, not the whole table's
+        real_rows = "rejection_reason <> 'future_timestamp:_loaded_at'"
+        source_table, its_newest, lag = con.execute(f"""
+            select source_table, max(_loaded_at), max(max(_loaded_at)) over () - max(_loaded_at)
+            from stg_ads__rejected_rows where {real_rows} group by source_table
+            having max(_loaded_at) - min(_loaded_at) > interval 11 day order by 3 desc limit 1""").fetchall()[0]
+        assert lag > dt.timedelta(days=4), (source_table, lag)  # else one window for the table would pass too
+
+        def copy_one_rejected_row(condition: str) -> int:
+            """Copies one rejected row of source_table meeting `condition`; the duplicated keys then."""
+            con.execute(f"""
+                insert into stg_ads__rejected_rows
+                select * from stg_ads__rejected_rows
+                where source_table = '{source_table}' and rejected_row_number = (
+                    select min(rejected_row_number) from stg_ads__rejected_rows
+                    where source_table = '{source_table}' and {condition})""")
+            return con.execute("""
+                select (select count(*) from stg_ads__rejected_rows) - count(*)
+                from (select distinct source_table, rejected_row_number from stg_ads__rejected_rows) as keys
+            """).fetchall()[0][0]
+
+        assert failures(rejected_test) == 0
+        assert copy_one_rejected_row(f"_loaded_at < timestamp '{its_newest}' - interval 10 day") == 1
+        assert failures(rejected_test) == 0  # landed long before its table's newest rejected row
+        assert copy_one_rejected_row(f"_loaded_at > timestamp '{its_newest}' - interval 1 day") == 2
+        assert failures(rejected_test) == 1  # inside its table's window
+        # a row from a loader whose clock is wrong (quarantined for its future
+        # _loaded_at) does not move the window past every real row
+        con.execute(f"""
+            insert into stg_ads__rejected_rows
+            select source_table, max(rejected_row_number) + 1, null, 'quarantined', 'future_timestamp:_loaded_at',
+                'future_timestamp', timestamp '2099-01-01 00:00:00', '{{}}'
+            from stg_ads__rejected_rows where source_table = '{source_table}' group by source_table""")
+        assert failures(rejected_test) == 1
 
 
 def test_a_late_click_changes_its_impressions_day_and_its_own(daily_cycle, tmp_path):
