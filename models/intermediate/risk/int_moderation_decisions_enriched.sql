@@ -63,6 +63,18 @@ ranked as (
 
 ),
 
+-- a video's earliest remove decision: its detection source is the one the
+-- proactive-removal metrics count on every removal of the video
+first_removals as (
+
+    select
+        video_id,
+        detection_source
+    from ranked
+    where decision = 'remove' and decision_rank_in_kind = 1
+
+),
+
 final as (
 
     select
@@ -79,6 +91,7 @@ final as (
         ranked.policy_id,
         policies.policy_severity,
         ranked.detection_source,
+        first_removals.detection_source as first_removal_detection_source,
         ranked.strategy_id,
         ranked.reviewer_type,
         ranked.model_score,
@@ -92,6 +105,8 @@ final as (
         on ranked.policy_id = policies.policy_id
     left join first_reports
         on ranked.video_id = first_reports.video_id
+    left join first_removals
+        on ranked.video_id = first_removals.video_id
 
 )
 

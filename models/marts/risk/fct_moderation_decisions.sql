@@ -13,16 +13,6 @@ decisions as (
 
 ),
 
-first_removals as (
-
-    select
-        video_id,
-        detection_source as first_removal_detection_source
-    from decisions
-    where is_first_removal
-
-),
-
 final as (
 
     select
@@ -40,11 +30,9 @@ final as (
         decisions.detection_source,
         decisions.strategy_id,
         decisions.reviewer_type,
-        first_removals.first_removal_detection_source,
+        decisions.first_removal_detection_source,
         decisions.decided_at <= {{ dbt.dateadd('hour', 24, 'decisions.published_at') }} as is_within_24h_of_publish
     from decisions
-    left join first_removals
-        on decisions.video_id = first_removals.video_id
 
 )
 

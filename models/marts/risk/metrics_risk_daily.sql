@@ -60,23 +60,14 @@ days as (
 
 ),
 
-first_removals as (
-
-    select
-        video_id,
-        detection_source as first_removal_detection_source
-    from decisions
-    where is_first_removal
-
-),
-
 removals_per_day as (
 
     select
         video_id,
         decided_date,
         min(decided_at) as removed_at,
-        min(published_at) as published_at
+        min(published_at) as published_at,
+        max(first_removal_detection_source) as first_removal_detection_source
     from decisions
     where decision = 'remove'
     group by video_id, decided_date
@@ -89,7 +80,7 @@ removal_metrics as (
         removals_per_day.decided_date as metric_date,
         cast(count(distinct removals_per_day.video_id) as {{ dbt.type_bigint() }}) as videos_removed,
         cast(sum(
-            case when first_removals.first_removal_detection_source = 'proactive' then 1 else 0 end
+            case when removals_per_day.first_removal_detection_source = 'proactive' then 1 else 0 end
         ) as {{ dbt.type_bigint() }}) as proactive_removals,
         cast(sum(
             case
@@ -99,8 +90,6 @@ removal_metrics as (
             end
         ) as {{ dbt.type_bigint() }}) as removals_within_24h
     from removals_per_day
-    left join first_removals
-        on removals_per_day.video_id = first_removals.video_id
     group by removals_per_day.decided_date
 
 ),
