@@ -42,12 +42,13 @@
 {%- endmacro %}
 
 {#- One row per unit and activity day: cut days from the single rows, other days from the day
-    totals (arguments: _experimentation__macros.yml). -#}
+    totals (arguments: _experimentation__macros.yml). The two parts hold different days (a
+    whole day is one no boundary cuts), so only the cut days need a group by: the day totals
+    are summed per unit kind, key and day before they meet the units. -#}
 {% macro unit_day_sums(units, cut_days, activity_rows, activity_days, measures, landed_days=none,
                        rows_from=none) -%}
 {%- set ts = dbt.type_timestamp() -%}
--- materialized: inlined, the group by over the union is slower (docs/benchmarks.md)
-with parts as {{ materialized() }} (
+with cut_day_parts as (
 
     -- the rows of a cut day, each placed by its timestamp
     select
@@ -63,7 +64,7 @@ with parts as {{ materialized() }} (
         {%- for measure in measures %}
         activity.{{ measure }},
         {%- endfor %}
-        activity._loaded_at as max_loaded_at
+        activity._loaded_at
     from {{ cut_days }} as cut_days
     inner join {{ activity_rows }} as activity
         on cut_days.randomization_unit = activity.unit_kind
@@ -73,38 +74,55 @@ with parts as {{ materialized() }} (
     where activity.activity_at >= cast({{ rows_from }} as {{ ts }})
     {%- endif %}
 
-    union all
+),
 
-    -- whole days: inside [a, b) when it starts at or after a and ends (next midnight) at
-    -- or before b, i.e. its date is before b's
+day_totals as (
+
+    select
+        unit_kind,
+        activity_key,
+        activity_date,
+        {%- for measure in measures %}
+        sum({{ measure }}) as {{ measure }},
+        {%- endfor %}
+        max(max_loaded_at) as max_loaded_at
+    from {{ activity_days }}
+    group by unit_kind, activity_key, activity_date
+
+),
+
+-- whole days: inside [a, b) when it starts at or after a and ends (next midnight) at or
+-- before b, i.e. its date is before b's
+whole_days as (
+
     select
         units.experiment_id,
         units.unit_id,
         units.randomization_unit,
-        activity_days.activity_date,
-        cast(activity_days.activity_date as {{ ts }}) >= units.first_exposed_at
-        and (units.window_closes_at is null or activity_days.activity_date < cast(units.window_closes_at as date))
+        day_totals.activity_date,
+        cast(day_totals.activity_date as {{ ts }}) >= units.first_exposed_at
+        and (units.window_closes_at is null or day_totals.activity_date < cast(units.window_closes_at as date))
             as is_in_window,
-        cast(activity_days.activity_date as {{ ts }}) >= units.pre_period_start_at
-        and activity_days.activity_date < cast(units.started_at as date) as is_in_pre_period,
+        cast(day_totals.activity_date as {{ ts }}) >= units.pre_period_start_at
+        and day_totals.activity_date < cast(units.started_at as date) as is_in_pre_period,
         {%- for measure in measures %}
-        activity_days.{{ measure }},
+        day_totals.{{ measure }},
         {%- endfor %}
-        activity_days.max_loaded_at
+        day_totals.max_loaded_at
     from {{ units }} as units
-    inner join {{ activity_days }} as activity_days
-        on units.randomization_unit = activity_days.unit_kind
-            and units.unit_id = activity_days.activity_key
+    inner join day_totals
+        on units.randomization_unit = day_totals.unit_kind
+            and units.unit_id = day_totals.activity_key
             {%- for boundary in unit_boundaries() %}
             and (
                 units.{{ boundary }} is null
-                or activity_days.activity_date <> cast(units.{{ boundary }} as date)
+                or day_totals.activity_date <> cast(units.{{ boundary }} as date)
                 or units.{{ boundary }} = cast(cast(units.{{ boundary }} as date) as {{ ts }})
             )
             {%- endfor %}
     where
-        {{ is_unit_analysis_day('units', 'activity_days.activity_date') }}
-        and {{ is_unit_day_built('units', 'activity_days.activity_date', landed_days) }}
+        {{ is_unit_analysis_day('units', 'day_totals.activity_date') }}
+        and {{ is_unit_day_built('units', 'day_totals.activity_date', landed_days) }}
 
 )
 
@@ -117,7 +135,21 @@ select
     cast(sum(case when is_in_window then {{ measure }} else 0 end) as double) as {{ measure }}_in_window,
     cast(sum(case when is_in_pre_period then {{ measure }} else 0 end) as double) as {{ measure }}_pre_period,
     {%- endfor %}
-    max(max_loaded_at) as max_loaded_at
-from parts
+    max(_loaded_at) as max_loaded_at
+from cut_day_parts
 group by experiment_id, unit_id, randomization_unit, activity_date
+
+union all
+
+select
+    experiment_id,
+    unit_id,
+    randomization_unit,
+    activity_date,
+    {%- for measure in measures %}
+    cast(case when is_in_window then {{ measure }} else 0 end as double) as {{ measure }}_in_window,
+    cast(case when is_in_pre_period then {{ measure }} else 0 end as double) as {{ measure }}_pre_period,
+    {%- endfor %}
+    max_loaded_at
+from whole_days
 {%- endmacro %}

@@ -3,47 +3,58 @@
     All are plain SQL expressions over columns, portable to DuckDB and Spark.
 #}
 
-{% macro chi_square_sf(x, df, max_df=30) -%}
+{#- The argument of Phi in chi_square_sf: -sqrt(x) up to max_df, Wilson and Hilferty's -z above. -#}
+{% macro chi_square_normal_argument(x, df, max_df=30) -%}
+    {%- set xv = '(' ~ x ~ ')' -%}
+    {%- set df = '(' ~ df ~ ')' -%}
+    (case
+        when {{ df }} > {{ max_df }}
+            then -(power({{ xv }} / {{ df }}, 1.0e0 / 3.0e0) - (1.0e0 - 2.0e0 / (9.0e0 * {{ df }})))
+            / sqrt(2.0e0 / (9.0e0 * {{ df }}))
+        else -sqrt({{ xv }})
+    end)
+{%- endmacro %}
+
+{% macro chi_square_sf(x, df, max_df=30, normal_argument=none) -%}
     {#-
         Upper tail P(X > x) of a chi-square with integer df (1..max_df) in closed form:
         even df = 2m:   exp(-x/2) * sum_{j=0}^{m-1} (x/2)^j / j!
         odd df = 2m+1:  2 * Phi(-sqrt x) + sqrt(2/pi) * exp(-x/2) * sum_{j=1}^{m} x^(j-1/2) / (1*3*...*(2j-1))
-        (Abramowitz & Stegun 26.4.4 and 26.4.5). Above max_df, Wilson and Hilferty's (1931)
+        (Abramowitz & Stegun 26.4.4 and 26.4.5). Each sum is one nested (Horner) expression
+        whose level k is kept only while k < m, so the compiled SQL grows with max_df, not
+        with its square: the even sum is 1 + y(1 + y/2(1 + y/3(...))), y = x/2, the odd one
+        sqrt(x) (1 + x/3(1 + x/5(...))). Above max_df, Wilson and Hilferty's (1931)
         normal approximation Phi(-z), z = ((x/df)^(1/3) - (1 - 2/(9 df))) / sqrt(2/(9 df)), whose
         absolute error is below 2e-4 from df 31 on (checked against scipy). Null for df < 1.
-        Phi appears once (shared by every odd df and the approximation) to keep the compiled
-        SQL small.
+        Phi appears once (shared by every odd df and the approximation); its argument,
+        chi_square_normal_argument(x, df), is repeated about a hundred times inside Phi, so a
+        query that computes it as a column first passes that column as normal_argument.
         Both arguments are parenthesised: df = 'n - 1' must not read as n - (1 % 2).
     -#}
     {%- set xv = '(' ~ x ~ ')' -%}
     {%- set df = '(' ~ df ~ ')' -%}
+    {%- set terms = (max_df + 1) // 2 -%}
+    {#- m: the number of terms of the df's sum (even: df / 2, odd: (df - 1) / 2) -#}
+    {%- set m = '(' ~ df ~ ' - ' ~ df ~ ' % 2) / 2' -%}
+    {%- set ns = namespace(even='1.0e0', odd='1.0e0') -%}
+    {%- for k in range(terms - 1, 0, -1) -%}
+        {%- set ns.even = '1.0e0 + case when ' ~ k ~ ' < ' ~ m ~ ' then ' ~ xv ~ ' / ' ~ (2 * k) ~ '.0e0 * ('
+                          ~ ns.even ~ ') else 0.0e0 end' -%}
+        {%- set ns.odd = '1.0e0 + case when ' ~ k ~ ' < ' ~ m ~ ' then ' ~ xv ~ ' / ' ~ (2 * k + 1) ~ '.0e0 * ('
+                         ~ ns.odd ~ ') else 0.0e0 end' -%}
+    {%- endfor -%}
     (case
         when {{ xv }} is null or {{ df }} is null then null
         when {{ df }} < 1 then null
         when {{ xv }} <= 0 then 1.0e0
         else
             (case when {{ df }} > {{ max_df }} then 1.0e0 when {{ df }} % 2 = 1 then 2.0e0 else 0.0e0 end)
-            * {{ normal_cdf('case when ' ~ df ~ ' > ' ~ max_df ~ ' then -(power(' ~ xv ~ ' / ' ~ df
-                ~ ', 1.0e0 / 3.0e0) - (1.0e0 - 2.0e0 / (9.0e0 * ' ~ df ~ '))) / sqrt(2.0e0 / (9.0e0 * ' ~ df
-                ~ ')) else -sqrt(' ~ xv ~ ') end') }}
+            * {{ normal_cdf(normal_argument or chi_square_normal_argument(x, df, max_df)) }}
             + exp(-{{ xv }} / 2.0e0) * (case
-    {%- for k in range(1, max_df + 1) %}
-                when {{ df }} = {{ k }} then
-        {%- if k % 2 == 0 %}
-                    (1.0e0
-            {%- set ns = namespace(fact=1) -%}
-            {%- for j in range(1, (k // 2)) -%}
-                {%- set ns.fact = ns.fact * j %} + power({{ xv }} / 2.0e0, {{ j }}) / {{ ns.fact }}.0e0
-            {%- endfor -%})
-        {%- else %}
-                    sqrt(2.0e0 / pi()) * (0.0e0
-            {%- set ns = namespace(dfact=1) -%}
-            {%- for j in range(1, (k - 1) // 2 + 1) -%}
-                {%- set ns.dfact = ns.dfact * (2 * j - 1) %} + power({{ xv }}, {{ j - 0.5 }}e0) / {{ ns.dfact }}.0e0
-            {%- endfor -%})
-        {%- endif %}
-    {%- endfor %}
-                else 0.0e0
+                when {{ df }} > {{ max_df }} then 0.0e0
+                when {{ df }} % 2 = 0 then {{ ns.even }}
+                when {{ df }} = 1 then 0.0e0
+                else sqrt(2.0e0 / pi()) * sqrt({{ xv }}) * ({{ ns.odd }})
             end)
     end)
 {%- endmacro %}

@@ -24,33 +24,41 @@ select
     case when deviations.srm_has_unexpected_units = 0 then deviations.srm_statistic end as srm_chi_square,
     case
         when deviations.srm_has_unexpected_units = 1 then 0.0e0
-        else {{ chi_square_sf('deviations.srm_statistic', 'deviations.srm_tested_variants - 1') }}
+        else {{ chi_square_sf('deviations.srm_statistic', 'deviations.srm_tested_variants - 1',
+                              normal_argument='deviations.srm_normal_argument') }}
     end as srm_p_value
 from (
+    -- Phi's argument as a column: chi_square_sf repeats it inside Phi
     select
-        expected.*,
-        sum(
-            (expected.exposed_units - expected.expected_exposed_units)
-            * (expected.exposed_units - expected.expected_exposed_units)
-            / nullif(expected.expected_exposed_units, 0)
-        ) over ({{ group }}) as srm_statistic
+        statistics.*,
+        {{ chi_square_normal_argument('statistics.srm_statistic', 'statistics.srm_tested_variants - 1') }}
+            as srm_normal_argument
     from (
         select
-            totals.*,
-            totals.srm_total_exposed_units * totals.expected_share / nullif(totals.srm_total_share, 0)
-                as expected_exposed_units
+            expected.*,
+            sum(
+                (expected.exposed_units - expected.expected_exposed_units)
+                * (expected.exposed_units - expected.expected_exposed_units)
+                / nullif(expected.expected_exposed_units, 0)
+            ) over ({{ group }}) as srm_statistic
         from (
             select
-                {{ relation }}.*,
-                sum({{ relation }}.exposed_units) over ({{ group }}) as srm_total_exposed_units,
-                sum({{ relation }}.expected_share) over ({{ group }}) as srm_total_share,
-                sum(case when {{ relation }}.expected_share > 0 then 1 else 0 end) over ({{ group }})
-                    as srm_tested_variants,
-                max(
-                    case when {{ relation }}.expected_share = 0 and {{ relation }}.exposed_units > 0 then 1 else 0 end
-                ) over ({{ group }}) as srm_has_unexpected_units
-            from {{ relation }}
-        ) as totals
-    ) as expected
+                totals.*,
+                totals.srm_total_exposed_units * totals.expected_share / nullif(totals.srm_total_share, 0)
+                    as expected_exposed_units
+            from (
+                select
+                    {{ relation }}.*,
+                    sum({{ relation }}.exposed_units) over ({{ group }}) as srm_total_exposed_units,
+                    sum({{ relation }}.expected_share) over ({{ group }}) as srm_total_share,
+                    sum(case when {{ relation }}.expected_share > 0 then 1 else 0 end) over ({{ group }})
+                        as srm_tested_variants,
+                    max(
+                        case when {{ relation }}.expected_share = 0 and {{ relation }}.exposed_units > 0 then 1 else 0 end
+                    ) over ({{ group }}) as srm_has_unexpected_units
+                from {{ relation }}
+            ) as totals
+        ) as expected
+    ) as statistics
 ) as deviations
 {%- endmacro %}
