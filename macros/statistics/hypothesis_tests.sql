@@ -20,10 +20,11 @@
         Upper tail P(X > x) of a chi-square with integer df (1..max_df) in closed form:
         even df = 2m:   exp(-x/2) * sum_{j=0}^{m-1} (x/2)^j / j!
         odd df = 2m+1:  2 * Phi(-sqrt x) + sqrt(2/pi) * exp(-x/2) * sum_{j=1}^{m} x^(j-1/2) / (1*3*...*(2j-1))
-        (Abramowitz & Stegun 26.4.4 and 26.4.5). Each sum is one nested (Horner) expression
-        whose level k is kept only while k < m, so the compiled SQL grows with max_df, not
-        with its square: the even sum is 1 + y(1 + y/2(1 + y/3(...))), y = x/2, the odd one
-        sqrt(x) (1 + x/3(1 + x/5(...))). Above max_df, Wilson and Hilferty's (1931)
+        (Abramowitz & Stegun 26.4.4 and 26.4.5). Each sum is one flat list of terms, the
+        j-th kept while j < m, so the compiled SQL grows with max_df, not with its square
+        (a case per df repeated the shorter sums; a nested Horner form exceeds sqlfluff's
+        parse depth): the even sum is sum_j (x/2)^j / j!, the odd one
+        sqrt(x) * sum_j x^j / (1*3*...*(2j+1)). Above max_df, Wilson and Hilferty's (1931)
         normal approximation Phi(-z), z = ((x/df)^(1/3) - (1 - 2/(9 df))) / sqrt(2/(9 df)), whose
         absolute error is below 2e-4 from df 31 on (checked against scipy). Null for df < 1.
         Phi appears once (shared by every odd df and the approximation); its argument,
@@ -33,15 +34,16 @@
     -#}
     {%- set xv = '(' ~ x ~ ')' -%}
     {%- set df = '(' ~ df ~ ')' -%}
-    {%- set terms = (max_df + 1) // 2 -%}
     {#- m: the number of terms of the df's sum (even: df / 2, odd: (df - 1) / 2) -#}
     {%- set m = '(' ~ df ~ ' - ' ~ df ~ ' % 2) / 2' -%}
-    {%- set ns = namespace(even='1.0e0', odd='1.0e0') -%}
-    {%- for k in range(terms - 1, 0, -1) -%}
-        {%- set ns.even = '1.0e0 + case when ' ~ k ~ ' < ' ~ m ~ ' then ' ~ xv ~ ' / ' ~ (2 * k) ~ '.0e0 * ('
-                          ~ ns.even ~ ') else 0.0e0 end' -%}
-        {%- set ns.odd = '1.0e0 + case when ' ~ k ~ ' < ' ~ m ~ ' then ' ~ xv ~ ' / ' ~ (2 * k + 1) ~ '.0e0 * ('
-                         ~ ns.odd ~ ') else 0.0e0 end' -%}
+    {%- set ns = namespace(even=[], odd=[], fact=1, dfact=1) -%}
+    {%- for j in range((max_df + 1) // 2) -%}
+        {%- if j > 0 -%}{%- set ns.fact = ns.fact * j -%}{%- endif -%}
+        {%- set ns.dfact = ns.dfact * (2 * j + 1) if j > 0 else 1 -%}
+        {%- do ns.even.append('case when ' ~ j ~ ' < ' ~ m ~ ' then power(' ~ xv ~ ' / 2.0e0, ' ~ j ~ ') / '
+                              ~ ns.fact ~ '.0e0 else 0.0e0 end') -%}
+        {%- do ns.odd.append('case when ' ~ j ~ ' < ' ~ m ~ ' then power(' ~ xv ~ ', ' ~ j ~ ') / '
+                             ~ ns.dfact ~ '.0e0 else 0.0e0 end') -%}
     {%- endfor -%}
     (case
         when {{ xv }} is null or {{ df }} is null then null
@@ -52,9 +54,9 @@
             * {{ normal_cdf(normal_argument or chi_square_normal_argument(x, df, max_df)) }}
             + exp(-{{ xv }} / 2.0e0) * (case
                 when {{ df }} > {{ max_df }} then 0.0e0
-                when {{ df }} % 2 = 0 then {{ ns.even }}
+                when {{ df }} % 2 = 0 then ({{ ns.even | join(' + ') }})
                 when {{ df }} = 1 then 0.0e0
-                else sqrt(2.0e0 / pi()) * sqrt({{ xv }}) * ({{ ns.odd }})
+                else sqrt(2.0e0 / pi()) * sqrt({{ xv }}) * ({{ ns.odd | join(' + ') }})
             end)
     end)
 {%- endmacro %}
