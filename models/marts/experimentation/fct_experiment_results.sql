@@ -1,7 +1,8 @@
 -- One row per experiment x metric x treatment variant x segment x variance reduction:
 -- arm values, absolute and relative effects with (1 - alpha) intervals, Welch z p-values,
 -- role-aware adjusted p-values, the guardrails' non-inferiority tests, the minimum detectable
--- effect and the pre-period balance test (contracts/public_marts.md sections 1 and 5).
+-- effect, the pre-period balance test and the always-valid (sequential) intervals and p-value
+-- (contracts/public_marts.md sections 1 and 5).
 -- The statistics are the macros in macros/statistics/; docs/experimentation.md has the formulas.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set min_units = var('experiment_min_units_per_arm', 100) %}
@@ -159,7 +160,10 @@ effects as (
         end
             as standard_error,
         case when estimates.is_sample_sufficient then sqrt(estimates.relative_variance) end as relative_standard_error,
-        {{ normal_quantile(1 - alpha / 2) }} as critical_z
+        {{ normal_quantile(1 - alpha / 2) }} as critical_z,
+        -- the always-valid interval's multiplier after the pair's units (macros/statistics/confidence_sequence.sql)
+        {{ confidence_sequence_multiplier('estimates.control_units + estimates.treatment_units') }}
+            as sequential_multiplier
     from estimates
 
 ),
@@ -202,6 +206,7 @@ with_p as (
     select
         tested.*,
         {{ two_sided_p_value('z_statistic') }} as p_value,
+        {{ always_valid_p_value('z_statistic', 'control_units + treatment_units') }} as p_value_sequential,
         {{ normal_cdf('-z_non_inferiority') }} as p_value_non_inferiority,
         {{ two_sided_p_value('z_pre_period') }} as pre_period_p_value
     from tested
@@ -278,6 +283,13 @@ final as (
         cast(({{ normal_quantile(1 - alpha / 2) }} + {{ normal_quantile(0.8) }}) * relative_standard_error as double)
             as mde_relative,
         cast(pre_period_p_value as double) as pre_period_p_value,
+        cast(p_value_sequential as double) as p_value_sequential,
+        cast(absolute_effect - sequential_multiplier * standard_error as double) as sequential_ci_lower,
+        cast(absolute_effect + sequential_multiplier * standard_error as double) as sequential_ci_upper,
+        cast(relative_effect - sequential_multiplier * relative_standard_error as double)
+            as relative_sequential_ci_lower,
+        cast(relative_effect + sequential_multiplier * relative_standard_error as double)
+            as relative_sequential_ci_upper,
         cast(metric_kind as {{ dbt.type_string() }}) as metric_kind,
         cast(data_source as {{ dbt.type_string() }}) as data_source,
         cast(standard_error as double) as standard_error,
