@@ -25,16 +25,11 @@ arm_estimates as (
 
     select
         arms.*,
-        case
-            when arms.metric_kind = 'ratio' then arms.sum_value / nullif(arms.sum_denominator, 0)
-            else arms.mean_value
-        end as estimate,
-        case
-            when arms.metric_kind = 'ratio' then {{ ratio_delta_variance(
-                'units', 'sum_value / nullif(sum_denominator, 0)', 'mean_denominator',
-                'variance_value', 'variance_denominator', 'covariance_value_denominator') }}
-            else arms.variance_value / nullif(arms.units, 0)
-        end as estimate_variance
+        {{ arm_estimate('arms.metric_kind', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_value') }} as estimate,
+        {{ arm_estimate_variance(
+            'arms.metric_kind', 'arms.units', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_denominator',
+            'arms.variance_value', 'arms.variance_denominator', 'arms.covariance_value_denominator') }}
+            as estimate_variance
     from arms
 
 ),
@@ -172,13 +167,9 @@ tested as (
 
     select
         effects.*,
-        -- a degenerate slice (no variation left, e.g. CUPED with a perfect
-        -- covariate on 3 units) has a standard error of rounding noise; its
-        -- z would be noise / noise, different from run to run: no test
-        case
-            when effects.standard_error > 1e-9 * (abs(effects.control_mean) + 1)
-                then effects.absolute_effect / effects.standard_error
-        end as z_statistic,
+        -- no test for a degenerate slice, whose standard error is rounding noise
+        {{ effect_z_statistic('effects.absolute_effect', 'effects.standard_error', 'effects.control_mean') }}
+            as z_statistic,
         -- non-inferiority on the absolute scale with the margin times the control mean,
         -- as spotify-confidence does: H0 is a loss of at least the margin in the preferred direction
         case
