@@ -118,9 +118,11 @@ decision_tests as (
             classified.p_value_non_inferiority as decision_p_value_non_inferiority
         {%- endif %}
     from classified
-    left join primary_families
-        on classified.experiment_id = primary_families.experiment_id
-            and classified.decision_variance_reduction = primary_families.variance_reduction
+    {%- if mode == 'sequential' %}
+        left join primary_families
+            on classified.experiment_id = primary_families.experiment_id
+                and classified.decision_variance_reduction = primary_families.variance_reduction
+    {%- endif %}
 
 ),
 

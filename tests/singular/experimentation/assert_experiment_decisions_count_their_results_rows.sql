@@ -4,7 +4,8 @@
 -- one. Its counts equal those rows' (primary metrics, primary metrics without a test,
 -- guardrails, primary metrics improved and harmed, significance in the preferred direction by
 -- p_value_adjusted, or in var experiment_decision_mode sequential by p_value_sequential times
--- the primary tests of the experiment, Bonferroni's family); decision_basis is the mode; every experiment x treatment variant has a none decision and a cuped
+-- the primary tests of the experiment, Bonferroni's family); decision_basis is the mode;
+-- every experiment x treatment variant has a none decision and a cuped
 -- one exactly when each primary metric has a cuped row; no decision lacks results; has_srm
 -- and srm_p_value are the experiment's in fct_experiment_health. Why: the decision is what a
 -- team acts on, and its reasons must describe the very rows a reader finds in the results.
