@@ -271,3 +271,16 @@ def test_cookie_cats_retention_7_is_significant_only_at_the_fixed_horizon(cookie
         [effect - half, effect + half], abs=TOLERANCE)
     # the fixed interval excludes 0, the always-valid one does not
     assert row.absolute_ci_upper < 0 < row.sequential_ci_upper
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. The decision mode var
+# ---------------------------------------------------------------------------------------------
+
+def test_a_decision_mode_other_than_the_two_stops_the_compilation(parsed_project, sim_dir):
+    """(the two valid modes are the unit tests of fct_experiment_decisions)"""
+    result = run_sandbox(parsed_project, ["compile", "--quiet", "--inline", "{{ experiment_decision_mode('sequentail') }}"],
+                         sandbox_env(parsed_project, sim_dir / "raw"))
+    assert result.returncode != 0
+    assert ("var experiment_decision_mode must be fixed_horizon or sequential, got 'sequentail'"
+            in result.stdout + result.stderr), result.stdout[-2000:]

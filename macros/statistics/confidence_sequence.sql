@@ -38,9 +38,9 @@
 
 {#- How fct_experiment_decisions reads the tests: var experiment_decision_mode, fixed_horizon
     (default: p_value_adjusted, p_value_non_inferiority) or sequential (the always-valid
-    p-values). Any other value stops the compilation. -#}
-{% macro experiment_decision_mode() -%}
-    {%- set mode = var('experiment_decision_mode', 'fixed_horizon') -%}
+    p-values). Any other value stops the compilation. mode: a value to check instead of the var. -#}
+{% macro experiment_decision_mode(mode=none) -%}
+    {%- set mode = var('experiment_decision_mode', 'fixed_horizon') if mode is none else mode -%}
     {%- if mode not in ['fixed_horizon', 'sequential'] -%}
         {{ exceptions.raise_compiler_error(
             "var experiment_decision_mode must be fixed_horizon or sequential, got '"
