@@ -92,7 +92,7 @@ unit_metric_days as (
 
 ),
 
--- the unit's totals before the day (p) and after it (p + a)
+-- the unit's totals up to the end of each of its days: p + a, with a the day's part and p the total before
 unit_metric_running as (
 
     select
