@@ -52,7 +52,7 @@ spine_days as (
 experiment_days as (
 
     select
-        windows.experiment_id,
+        experiment_windows.experiment_id,
         spine_days.date_day as analysis_date
     from (
         select
@@ -61,10 +61,10 @@ experiment_days as (
             max(window_end_at) as window_end_at
         from analysed_units
         group by experiment_id
-    ) as windows
+    ) as experiment_windows
     inner join spine_days
-        on spine_days.date_day >= cast(windows.started_at as date)
-            and cast(spine_days.date_day as {{ ts }}) < windows.window_end_at
+        on spine_days.date_day >= cast(experiment_windows.started_at as date)
+            and cast(spine_days.date_day as {{ ts }}) < experiment_windows.window_end_at
 
 ),
 
