@@ -278,8 +278,10 @@ def test_cookie_cats_retention_7_is_significant_only_at_the_fixed_horizon(cookie
 # ---------------------------------------------------------------------------------------------
 
 def test_a_decision_mode_other_than_the_two_stops_the_compilation(parsed_project, sim_dir):
-    """(the two valid modes are the unit tests of fct_experiment_decisions)"""
-    result = run_sandbox(parsed_project, ["compile", "--quiet", "--inline", "{{ experiment_decision_mode('sequentail') }}"],
+    """A misspelt var experiment_decision_mode stops dbt, naming the var (the two valid modes are
+    the unit tests of fct_experiment_decisions)."""
+    misspelt = "{{ experiment_decision_mode('sequentail') }}"
+    result = run_sandbox(parsed_project, ["compile", "--quiet", "--inline", misspelt],
                          sandbox_env(parsed_project, sim_dir / "raw"))
     assert result.returncode != 0
     assert ("var experiment_decision_mode must be fixed_horizon or sequential, got 'sequentail'"
