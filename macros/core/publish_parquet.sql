@@ -52,7 +52,7 @@
 {% macro publish_public_marts(models=none) %}
     {%- set names = models or ['fct_core_indicators', 'fct_indicator_anomalies', 'fct_indicator_change_drivers',
                               'fct_experiment_results', 'fct_experiment_health', 'fct_experiment_health_by_segment',
-                              'fct_experiment_decisions'] -%}
+                              'fct_experiment_decisions', 'fct_experiment_results_daily'] -%}
     {%- for name in names -%}
         {%- set relation = adapter.get_relation(database=target.database, schema=target.schema, identifier=name) -%}
         {%- if relation is none -%}

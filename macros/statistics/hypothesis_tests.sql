@@ -123,3 +123,40 @@
         rows between unbounded preceding and current row
     ))
 {%- endmacro %}
+
+{% macro arm_estimate(metric_kind, sum_value, sum_denominator, mean_value) -%}
+    {#- An arm's metric value: sum(Y) / sum(N) for a ratio metric, mean(Y) otherwise -#}
+    (case
+        when {{ metric_kind }} = 'ratio' then {{ sum_value }} / nullif({{ sum_denominator }}, 0)
+        else {{ mean_value }}
+    end)
+{%- endmacro %}
+
+{% macro arm_estimate_variance(metric_kind, n, sum_value, sum_denominator, mean_denominator, var_value, var_denominator, cov_value_denominator) -%}
+    {#- Variance of arm_estimate(): the delta method for a ratio metric, s_Y^2 / n otherwise -#}
+    (case
+        when {{ metric_kind }} = 'ratio' then {{ ratio_delta_variance(
+            n, '(' ~ sum_value ~ ') / nullif(' ~ sum_denominator ~ ', 0)', mean_denominator,
+            var_value, var_denominator, cov_value_denominator) }}
+        else {{ var_value }} / nullif({{ n }}, 0)
+    end)
+{%- endmacro %}
+
+{% macro sample_covariance_from_sums(n, sum_x, sum_y, sum_xy) -%}
+    {#- Sample covariance (variance when x = y) from running sums: (sum xy - sum x sum y / n) / (n - 1);
+        null for fewer than 2 units, as covar_samp -#}
+    (case
+        when {{ n }} > 1
+            then ({{ sum_xy }} - {{ sum_x }} * ({{ sum_y }}) / {{ n }}) / ({{ n }} - 1)
+    end)
+{%- endmacro %}
+
+{% macro effect_z_statistic(effect, standard_error, control_mean) -%}
+    {#- effect / SE; null for a degenerate slice (no variation left, e.g. CUPED with a perfect
+        covariate on 3 units), whose standard error is rounding noise and z noise / noise,
+        different from run to run -#}
+    (case
+        when {{ standard_error }} > 1e-9 * (abs({{ control_mean }}) + 1)
+            then {{ effect }} / {{ standard_error }}
+    end)
+{%- endmacro %}

@@ -40,23 +40,8 @@ unit_metrics as (
         case
             when catalog.metric_name <> unit_sums.primary_metric then catalog.non_inferiority_margin
         end as non_inferiority_margin,
-        case catalog.metric_name
-            when 'watch_seconds_per_user' then unit_sums.watch_seconds_in_window
-            when 'video_views_per_user' then unit_sums.video_views_in_window
-            when 'app_opens_per_user' then unit_sums.app_opens_in_window
-            when 'likes_per_user' then unit_sums.likes_in_window
-            when 'ctr' then unit_sums.clicks_in_window
-            when 'ad_impressions_per_user' then unit_sums.impressions_in_window
-            when 'reports_per_user' then unit_sums.reports_in_window
-            when 'submissions_per_labeler' then unit_sums.submissions_in_window
-            when 'gold_accuracy' then unit_sums.gold_correct_in_window
-            when 'views_received_per_creator' then unit_sums.views_received_in_window
-        end as numerator,
-        case catalog.metric_name
-            when 'ctr' then unit_sums.impressions_in_window
-            when 'gold_accuracy' then unit_sums.gold_submissions_in_window
-            else 1
-        end as denominator,
+        {{ experiment_metric_numerator('catalog.metric_name', 'unit_sums') }} as numerator,
+        {{ experiment_metric_denominator('catalog.metric_name', 'unit_sums') }} as denominator,
         case
             when catalog.covariate_definition = 'none' then null
             else case catalog.metric_name

@@ -11,7 +11,14 @@
 -- Secondary metrics never enter it. The cuped decision reads each metric's cuped row where the
 -- metric has a covariate and its unadjusted row otherwise; it exists when every primary metric
 -- has a cuped row.
+-- var experiment_decision_mode picks the tests read (decision_basis): fixed_horizon reads
+-- p_value_adjusted and p_value_non_inferiority; sequential reads the always-valid tests of
+-- macros/statistics/confidence_sequence.sql, valid however often the experiment is looked at:
+-- p_value_sequential (Bonferroni over the same primary family) and a non-inferiority test on the
+-- same confidence sequence (the guardrail passes when the sequence stays above -margin).
 {%- set alpha = var('experiment_alpha', 0.05) %}
+{%- set mode = experiment_decision_mode() %}
+{%- set p_label = 'always-valid p ' if mode == 'sequential' else 'p ' %}
 with
 
 results as (
@@ -59,6 +66,19 @@ decision_rows as (
 
 ),
 
+-- Bonferroni's family: the experiment's tested primary metrics x treatment variants
+primary_families as (
+
+    select
+        experiment_id,
+        variance_reduction,
+        count(p_value) as primary_tests
+    from results
+    where metric_role = 'primary'
+    group by experiment_id, variance_reduction
+
+),
+
 classified as (
 
     select
@@ -71,26 +91,61 @@ classified as (
 
 ),
 
-metric_outcomes as (
+-- the p-values the decision reads, by var experiment_decision_mode
+decision_tests as (
 
     select
         classified.*,
+        {%- if mode == 'sequential' %}
+            case
+                when classified.metric_role = 'primary'
+                    then least(1.0e0, classified.p_value_sequential * primary_families.primary_tests)
+                when classified.metric_role = 'guardrail' then classified.p_value_sequential
+            end as decision_p_value,
+            -- the one-sided question on the two-sided sequence: does it stay above -margin?
+            case
+                when classified.non_inferiority_margin is null or classified.z_statistic is null then null
+                when classified.effect_in_preferred_direction
+                    + classified.non_inferiority_margin * abs(classified.control_mean_unadjusted) <= 0
+                    then 1.0e0
+                else {{ always_valid_p_value(
+                    '(classified.effect_in_preferred_direction + classified.non_inferiority_margin'
+                    ~ ' * abs(classified.control_mean_unadjusted)) / classified.standard_error',
+                    'classified.control_units + classified.treatment_units') }}
+            end as decision_p_value_non_inferiority
+        {%- else %}
+            classified.p_value_adjusted as decision_p_value,
+            classified.p_value_non_inferiority as decision_p_value_non_inferiority
+        {%- endif %}
+    from classified
+    {%- if mode == 'sequential' %}
+        left join primary_families
+            on classified.experiment_id = primary_families.experiment_id
+                and classified.decision_variance_reduction = primary_families.variance_reduction
+    {%- endif %}
+
+),
+
+metric_outcomes as (
+
+    select
+        decision_tests.*,
         coalesce(
-            classified.metric_role = 'primary' and classified.is_significant
-            and classified.effect_in_preferred_direction > 0,
+            decision_tests.metric_role = 'primary' and decision_tests.decision_p_value < {{ alpha }}
+            and decision_tests.effect_in_preferred_direction > 0,
             false
         ) as is_improved,
         coalesce(
-            classified.metric_role in ('primary', 'guardrail') and classified.p_value_adjusted < {{ alpha }}
-            and classified.effect_in_preferred_direction < 0,
+            decision_tests.metric_role in ('primary', 'guardrail') and decision_tests.decision_p_value < {{ alpha }}
+            and decision_tests.effect_in_preferred_direction < 0,
             false
         ) as is_harmed,
         coalesce(
-            classified.metric_role = 'guardrail' and classified.non_inferiority_margin is not null
-            and not coalesce(classified.is_non_inferior, false),
+            decision_tests.metric_role = 'guardrail' and decision_tests.non_inferiority_margin is not null
+            and not coalesce(decision_tests.decision_p_value_non_inferiority < {{ alpha }}, false),
             false
         ) as is_guardrail_not_non_inferior
-    from classified
+    from decision_tests
 
 ),
 
@@ -107,26 +162,26 @@ metric_reasons as (
                     || '{{ var("experiment_min_units_per_arm", 100) }}' || ')'
             when metric_outcomes.is_improved
                 then metric_outcomes.metric_label || ' improved ' || metric_outcomes.relative_effect_text
-                    || ' (adjusted p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
+                    || ' (adjusted {{ p_label }}' || {{ p_value_text('metric_outcomes.decision_p_value') }} || ')'
             when metric_outcomes.is_harmed
                 then metric_outcomes.metric_label || ' harmed ' || metric_outcomes.relative_effect_text
-                    || ' (p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
+                    || ' ({{ p_label }}' || {{ p_value_text('metric_outcomes.decision_p_value') }} || ')'
             when metric_outcomes.is_guardrail_not_non_inferior
                 then metric_outcomes.metric_label || ' not shown non-inferior at margin '
                     || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
-                    || ' (' || metric_outcomes.relative_effect_text || ', non-inferiority p '
-                    || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }} || ')'
+                    || ' (' || metric_outcomes.relative_effect_text || ', non-inferiority {{ p_label }}'
+                    || {{ p_value_text('metric_outcomes.decision_p_value_non_inferiority') }} || ')'
             when metric_outcomes.metric_role = 'guardrail'
                 then metric_outcomes.metric_label || ' non-inferior'
                     || coalesce(
                         ' at margin ' || {{ percent_text('metric_outcomes.non_inferiority_margin', signed=false) }}
-                        || ' (non-inferiority p '
-                        || {{ p_value_text('metric_outcomes.p_value_non_inferiority') }}
+                        || ' (non-inferiority {{ p_label }}'
+                        || {{ p_value_text('metric_outcomes.decision_p_value_non_inferiority') }}
                         || ')',
                         ' (no margin set; not significantly harmed)'
                     )
             else metric_outcomes.metric_label || ' not significant ' || metric_outcomes.relative_effect_text
-                || ' (adjusted p ' || {{ p_value_text('metric_outcomes.p_value_adjusted') }} || ')'
+                || ' (adjusted {{ p_label }}' || {{ p_value_text('metric_outcomes.decision_p_value') }} || ')'
         end as reason
     from metric_outcomes
 
@@ -155,19 +210,6 @@ per_decision as (
         ) }} as metric_reasons
     from metric_reasons
     group by experiment_id, treatment_variant, decision_variance_reduction
-
-),
-
--- Bonferroni's family: the experiment's tested primary metrics x treatment variants
-primary_families as (
-
-    select
-        experiment_id,
-        variance_reduction,
-        count(p_value) as primary_tests
-    from results
-    where metric_role = 'primary'
-    group by experiment_id, variance_reduction
 
 ),
 
@@ -249,7 +291,7 @@ final as (
             case when primary_metrics = 0 then 'no primary metric' end,
             metric_reasons
         ) as {{ dbt.type_string() }}) as decision_reasons,
-        cast('fixed_horizon' as {{ dbt.type_string() }}) as decision_basis,
+        cast('{{ mode }}' as {{ dbt.type_string() }}) as decision_basis,
         cast(primary_metrics_improved as {{ dbt.type_bigint() }}) as primary_metrics_improved,
         cast(primary_metrics_harmed as {{ dbt.type_bigint() }}) as primary_metrics_harmed,
         cast(guardrails_failed as {{ dbt.type_bigint() }}) as guardrails_failed,

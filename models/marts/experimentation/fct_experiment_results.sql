@@ -1,7 +1,8 @@
 -- One row per experiment x metric x treatment variant x segment x variance reduction:
 -- arm values, absolute and relative effects with (1 - alpha) intervals, Welch z p-values,
 -- role-aware adjusted p-values, the guardrails' non-inferiority tests, the minimum detectable
--- effect and the pre-period balance test (contracts/public_marts.md sections 1 and 5).
+-- effect, the pre-period balance test and the always-valid (sequential) intervals and p-value
+-- (contracts/public_marts.md sections 1 and 5).
 -- The statistics are the macros in macros/statistics/; docs/experimentation.md has the formulas.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set min_units = var('experiment_min_units_per_arm', 100) %}
@@ -24,16 +25,11 @@ arm_estimates as (
 
     select
         arms.*,
-        case
-            when arms.metric_kind = 'ratio' then arms.sum_value / nullif(arms.sum_denominator, 0)
-            else arms.mean_value
-        end as estimate,
-        case
-            when arms.metric_kind = 'ratio' then {{ ratio_delta_variance(
-                'units', 'sum_value / nullif(sum_denominator, 0)', 'mean_denominator',
-                'variance_value', 'variance_denominator', 'covariance_value_denominator') }}
-            else arms.variance_value / nullif(arms.units, 0)
-        end as estimate_variance
+        {{ arm_estimate('arms.metric_kind', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_value') }} as estimate,
+        {{ arm_estimate_variance(
+            'arms.metric_kind', 'arms.units', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_denominator',
+            'arms.variance_value', 'arms.variance_denominator', 'arms.covariance_value_denominator') }}
+            as estimate_variance
     from arms
 
 ),
@@ -159,7 +155,10 @@ effects as (
         end
             as standard_error,
         case when estimates.is_sample_sufficient then sqrt(estimates.relative_variance) end as relative_standard_error,
-        {{ normal_quantile(1 - alpha / 2) }} as critical_z
+        {{ normal_quantile(1 - alpha / 2) }} as critical_z,
+        -- the always-valid interval's multiplier after the pair's units (macros/statistics/confidence_sequence.sql)
+        {{ confidence_sequence_multiplier('estimates.control_units + estimates.treatment_units') }}
+            as sequential_multiplier
     from estimates
 
 ),
@@ -168,13 +167,9 @@ tested as (
 
     select
         effects.*,
-        -- a degenerate slice (no variation left, e.g. CUPED with a perfect
-        -- covariate on 3 units) has a standard error of rounding noise; its
-        -- z would be noise / noise, different from run to run: no test
-        case
-            when effects.standard_error > 1e-9 * (abs(effects.control_mean) + 1)
-                then effects.absolute_effect / effects.standard_error
-        end as z_statistic,
+        -- no test for a degenerate slice, whose standard error is rounding noise
+        {{ effect_z_statistic('effects.absolute_effect', 'effects.standard_error', 'effects.control_mean') }}
+            as z_statistic,
         -- non-inferiority on the absolute scale with the margin times the control mean,
         -- as spotify-confidence does: H0 is a loss of at least the margin in the preferred direction
         case
@@ -202,6 +197,7 @@ with_p as (
     select
         tested.*,
         {{ two_sided_p_value('z_statistic') }} as p_value,
+        {{ always_valid_p_value('z_statistic', 'control_units + treatment_units') }} as p_value_sequential,
         {{ normal_cdf('-z_non_inferiority') }} as p_value_non_inferiority,
         {{ two_sided_p_value('z_pre_period') }} as pre_period_p_value
     from tested
@@ -278,6 +274,13 @@ final as (
         cast(({{ normal_quantile(1 - alpha / 2) }} + {{ normal_quantile(0.8) }}) * relative_standard_error as double)
             as mde_relative,
         cast(pre_period_p_value as double) as pre_period_p_value,
+        cast(p_value_sequential as double) as p_value_sequential,
+        cast(absolute_effect - sequential_multiplier * standard_error as double) as sequential_ci_lower,
+        cast(absolute_effect + sequential_multiplier * standard_error as double) as sequential_ci_upper,
+        cast(relative_effect - sequential_multiplier * relative_standard_error as double)
+            as relative_sequential_ci_lower,
+        cast(relative_effect + sequential_multiplier * relative_standard_error as double)
+            as relative_sequential_ci_upper,
         cast(metric_kind as {{ dbt.type_string() }}) as metric_kind,
         cast(data_source as {{ dbt.type_string() }}) as data_source,
         cast(standard_error as double) as standard_error,

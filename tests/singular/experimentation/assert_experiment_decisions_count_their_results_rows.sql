@@ -2,13 +2,16 @@
 -- (segment all) of its experiment x treatment variant: the none decision reads the unadjusted
 -- rows, the cuped decision each metric's cuped row and the unadjusted row of a metric without
 -- one. Its counts equal those rows' (primary metrics, primary metrics without a test,
--- guardrails, primary metrics improved and harmed, significance by p_value_adjusted in the
--- preferred direction); every experiment x treatment variant has a none decision and a cuped
+-- guardrails, primary metrics improved and harmed, significance in the preferred direction by
+-- p_value_adjusted, or in var experiment_decision_mode sequential by p_value_sequential times
+-- the primary tests of the experiment, Bonferroni's family); decision_basis is the mode;
+-- every experiment x treatment variant has a none decision and a cuped
 -- one exactly when each primary metric has a cuped row; no decision lacks results; has_srm
 -- and srm_p_value are the experiment's in fct_experiment_health. Why: the decision is what a
 -- team acts on, and its reasons must describe the very rows a reader finds in the results.
 -- Returns the decisions that disagree, with both counts.
 {%- set alpha = var('experiment_alpha', 0.05) %}
+{%- set mode = experiment_decision_mode() %}
 with
 
 decisions as (
@@ -19,7 +22,16 @@ decisions as (
 
 results as (
 
-    select * from {{ ref('fct_experiment_results') }}
+    select
+        *,
+        {%- if mode == 'sequential' %}
+            p_value_sequential * count(p_value_sequential) over (
+                partition by experiment_id, variance_reduction, metric_role
+            ) as decision_p_value
+        {%- else %}
+            p_value_adjusted as decision_p_value
+        {%- endif %}
+    from {{ ref('fct_experiment_results') }}
     where segment_name = 'all'
 
 ),
@@ -78,7 +90,7 @@ counted as (
         sum(case when metric_role = 'guardrail' then 1 else 0 end) as guardrails,
         sum(
             case
-                when metric_role = 'primary' and p_value_adjusted < {{ alpha }}
+                when metric_role = 'primary' and decision_p_value < {{ alpha }}
                     and case when preferred_direction = 'decrease' then -1 else 1 end * absolute_effect > 0
                     then 1
                 else 0
@@ -86,7 +98,7 @@ counted as (
         ) as primary_metrics_improved,
         sum(
             case
-                when metric_role = 'primary' and p_value_adjusted < {{ alpha }}
+                when metric_role = 'primary' and decision_p_value < {{ alpha }}
                     and case when preferred_direction = 'decrease' then -1 else 1 end * absolute_effect < 0
                     then 1
                 else 0
@@ -135,6 +147,7 @@ compared as (
         expected_decisions.primary_metrics_improved as results_primary_metrics_improved,
         decisions.primary_metrics_harmed,
         expected_decisions.primary_metrics_harmed as results_primary_metrics_harmed,
+        decisions.decision_basis,
         decisions.has_srm,
         coalesce(experiment_health.has_srm, false) as health_has_srm,
         decisions.srm_p_value,
@@ -162,6 +175,7 @@ final as (
         or guardrails <> results_guardrails
         or primary_metrics_improved <> results_primary_metrics_improved
         or primary_metrics_harmed <> results_primary_metrics_harmed
+        or decision_basis <> '{{ mode }}'
         or has_srm <> health_has_srm
         or coalesce(srm_p_value <> health_srm_p_value, (srm_p_value is null) <> (health_srm_p_value is null))
 
