@@ -164,10 +164,10 @@ activity_days as (
             '{{ unit_kind }}' as randomization_unit,
             {{ relation }}.unit_id,
             {{ relation }}.activity_date,
-            {{ exposes }} as is_exposing,
             {%- for measure in measures %}
-                cast({{ measure if measure in own else 0 }} as double) as {{ measure }}{{ ',' if not loop.last }}
+                cast({{ measure if measure in own else 0 }} as double) as {{ measure }},
             {%- endfor %}
+            {{ exposes }} as is_exposing
         from {{ relation }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -210,8 +210,8 @@ summed as (
     left join activity_days
         on units.randomization_unit = activity_days.randomization_unit
             and units.unit_id = activity_days.unit_id
-            and activity_days.activity_date >= planning_window.pre_period_start_date
-            and activity_days.activity_date <= planning_window.window_end_date
+            and planning_window.pre_period_start_date <= activity_days.activity_date
+            and planning_window.window_end_date >= activity_days.activity_date
     group by units.randomization_unit, units.unit_id
 
 ),
@@ -221,17 +221,17 @@ final as (
     select
         summed.randomization_unit,
         summed.unit_id,
-        planning_window.window_start_date,
-        planning_window.window_end_date,
-        planning_window.pre_period_start_date,
         {%- for measure in measures %}
             {%- for part in ['in_window', 'pre_period'] %}
                 case
                     when summed.randomization_unit = '{{ unit_kind_of[measure] }}'
                         then cast(coalesce(summed.{{ measure }}_{{ part }}, 0) as double)
-                end as {{ measure }}_{{ part }}{{ ',' if not loop.last }}
-            {%- endfor %}{{ ',' if not loop.last }}
+                end as {{ measure }}_{{ part }},
+            {%- endfor %}
         {%- endfor %}
+        planning_window.window_start_date,
+        planning_window.window_end_date,
+        planning_window.pre_period_start_date
     from summed
     cross join planning_window
 

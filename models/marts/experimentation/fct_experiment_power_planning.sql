@@ -56,11 +56,10 @@ unit_values as (
             else 1.0e0
         end as denominator,
         case
-            when catalog_metrics.has_covariate then case catalog_metrics.metric_name
-                {%- for metric, (numerator, denominator, covariate) in metric_measures.items() if covariate %}
-                    when '{{ metric }}' then planning_units.{{ covariate }}_pre_period
-                {%- endfor %}
-            end
+            {%- for metric, (numerator, denominator, covariate) in metric_measures.items() if covariate %}
+                when catalog_metrics.has_covariate and catalog_metrics.metric_name = '{{ metric }}'
+                    then planning_units.{{ covariate }}_pre_period
+            {%- endfor %}
         end as covariate
     from catalog_metrics
     inner join planning_units
@@ -113,11 +112,11 @@ baselines as (
         -- var(Y - theta X) at the optimal theta = cov(Y, X) / var(X): var(Y) (1 - rho^2)
         case
             when catalog_metrics.has_covariate and catalog_metrics.metric_kind <> 'ratio'
-                then moments.variance_value
-                - coalesce(
-                    moments.covariance_value_covariate * moments.covariance_value_covariate
-                    / nullif(moments.variance_covariate, 0), 0.0e0
-                )
+                then moments.variance_value - coalesce(
+                        moments.covariance_value_covariate * moments.covariance_value_covariate
+                        / nullif(moments.variance_covariate, 0),
+                        0.0e0
+                    )
         end as cuped_variance,
         moments.units / {{ window_days }}.0e0 as units_per_day,
         {{ power_multiplier(alpha, power) }} as power_multiplier
