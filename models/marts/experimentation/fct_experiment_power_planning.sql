@@ -155,7 +155,7 @@ final as (
         planning_window.window_start_date,
         planning_window.window_end_date,
         cast({{ alpha }} as double) as alpha,
-        cast({{ power }} as double) as power
+        cast({{ power }} as double) as target_power
     from baselines
     cross join planning_window
 
