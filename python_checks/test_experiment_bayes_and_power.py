@@ -16,6 +16,8 @@ import pytest
 from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 
+from conftest import run_sandbox, sandbox_env
+
 ALPHA = 0.05  # var experiment_alpha's default
 POWER = 0.8
 WINDOW_DAYS = 28
@@ -110,6 +112,37 @@ def test_bayesian_macros_with_a_proper_prior_match_scipy(compile_inline):
     sign = np.where(flat["direction"] == "decrease", -1.0, 1.0)
     assert np.allclose(flat["win_z_sd_0"], sign * flat["estimate"] / flat["se"], rtol=1e-12, atol=0)
     assert np.allclose(flat["win_z_flat"], flat["win_z_sd_0"], rtol=0, atol=0)
+
+
+def test_the_model_reads_the_prior_vars(new_sandbox, sim_dir, warehouse, results):
+    """fct_experiment_results compiled with a proper prior (vars experiment_prior_mean / _sd) and
+    run over the same warehouse gives scipy's posterior of each row's relative effect."""
+    prior_mean, prior_sd = 0.02, 0.05
+    root = new_sandbox("prior_vars")
+    compiled = run_sandbox(root, ["compile", "--quiet", "--select", "fct_experiment_results", "--vars",
+                                  f"{{experiment_prior_mean: {prior_mean}, experiment_prior_sd: {prior_sd}}}"],
+                           sandbox_env(root, sim_dir / "raw"))
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    sql = next((root / "target" / "compiled").rglob("fct_experiment_results.sql")).read_text()
+    keys = ["experiment_id", "metric_name", "treatment_variant", "segment_name", "segment_value", "variance_reduction"]
+    got = warehouse.execute(sql).df().merge(results[keys + ["chance_to_win"]], on=keys, suffixes=("", "_flat"))
+    assert len(got) == len(results)
+    tested = got[got["z_statistic"].notna()]
+    chance, loss = bayes_reference(tested["relative_effect"], relative_standard_error(tested),
+                                   tested["preferred_direction"], prior_mean, prior_sd)
+    assert np.max(np.abs(tested["chance_to_win"] - chance)) < 1e-9  # 1e-9 absolute
+    assert np.max(np.abs(tested["expected_loss"] - loss)) < 1e-9
+    assert np.max(np.abs(tested["chance_to_win"] - tested["chance_to_win_flat"])) > 0.05  # the prior is read
+
+
+def test_a_bad_prior_stops_the_build_naming_the_var(parsed_project, sim_dir):
+    env = sandbox_env(parsed_project, sim_dir / "raw")
+    for prior_sd, problem in [("-0.1", "must be >= 0"), ("'wide'", "must be a finite number")]:
+        result = run_sandbox(parsed_project, ["compile", "--quiet", "--inline",
+                                              f"select {{{{ gaussian_posterior_standard_deviation('se', {prior_sd}) }}}}"],
+                             env)
+        assert result.returncode != 0
+        assert "var experiment_prior_sd" in result.stdout and problem in result.stdout, result.stdout[-2000:]
 
 
 def test_mde_relative_matches_normal_ind_power(results):
