@@ -231,7 +231,8 @@ final as (
         {%- endfor %}
         planning_window.window_start_date,
         planning_window.window_end_date,
-        planning_window.pre_period_start_date
+        planning_window.pre_period_start_date,
+        {{ window_days }} as window_days
     from summed
     cross join planning_window
 

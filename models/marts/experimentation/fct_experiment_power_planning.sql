@@ -7,7 +7,6 @@
 -- its first activity); the formulas are in docs/experimentation.md, Power planning.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set power = 0.8 %}
-{%- set window_days = 28 %}
 {%- set metric_measures = experiment_metric_measures() %}
 {%- set relative_mdes = [['1pct', '1.0e-2'], ['2pct', '2.0e-2'], ['5pct', '5.0e-2']] %}
 
@@ -22,6 +21,17 @@ catalog as (
 planning_units as (
 
     select * from {{ ref('int_experiment_planning_units_summed') }}
+
+),
+
+-- the window's days (28, set by int_experiment_planning_units_summed)
+planning_window as (
+
+    select
+        min(window_start_date) as window_start_date,
+        max(window_end_date) as window_end_date,
+        max(window_days) as window_days
+    from planning_units
 
 ),
 
@@ -98,6 +108,8 @@ baselines as (
         catalog_metrics.metric_kind,
         catalog_metrics.has_covariate,
         coalesce(moments.units, 0) as units,
+        planning_window.window_start_date,
+        planning_window.window_end_date,
         case
             when catalog_metrics.metric_kind = 'ratio' then moments.sum_value / nullif(moments.sum_denominator, 0)
             else moments.mean_value
@@ -118,21 +130,13 @@ baselines as (
                         0.0e0
                     )
         end as cuped_variance,
-        moments.units / {{ window_days }}.0e0 as units_per_day,
+        moments.units / cast(planning_window.window_days as double) as units_per_day,
         {{ power_multiplier(alpha, power) }} as power_multiplier
     from catalog_metrics
+    cross join planning_window
     left join moments
         on catalog_metrics.metric_name = moments.metric_name
             and catalog_metrics.randomization_unit = moments.randomization_unit
-
-),
-
-planning_window as (
-
-    select
-        min(window_start_date) as window_start_date,
-        max(window_end_date) as window_end_date
-    from planning_units
 
 ),
 
@@ -152,12 +156,11 @@ final as (
                 'baselines.power_multiplier') }} as double) as days_needed_{{ label }},
         {%- endfor %}
         cast(baselines.units as {{ dbt.type_bigint() }}) as units,
-        planning_window.window_start_date,
-        planning_window.window_end_date,
+        baselines.window_start_date,
+        baselines.window_end_date,
         cast({{ alpha }} as double) as alpha,
         cast({{ power }} as double) as target_power
     from baselines
-    cross join planning_window
 
 )
 
