@@ -1,11 +1,13 @@
 -- One row per experiment x metric x treatment variant x segment x variance reduction:
 -- arm values, absolute and relative effects with (1 - alpha) intervals, Welch z p-values,
 -- role-aware adjusted p-values, the guardrails' non-inferiority tests, the minimum detectable
--- effect, the pre-period balance test and the always-valid (sequential) intervals and p-value
--- (contracts/public_marts.md sections 1 and 5).
+-- effect, the pre-period balance test, the always-valid (sequential) intervals and p-value and the
+-- Bayesian readout (contracts/public_marts.md sections 1 and 5).
 -- The statistics are the macros in macros/statistics/; docs/experimentation.md has the formulas.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set min_units = var('experiment_min_units_per_arm', 100) %}
+{%- set prior_mean = var('experiment_prior_mean', 0) %}
+{%- set prior_sd = var('experiment_prior_sd', none) %}
 {#- the columns both variance reductions carry over from the pair unchanged -#}
 {%- set pair_columns = [
     'experiment_id', 'metric_name', 'segment_name', 'segment_value', 'control_variant', 'treatment_variant',
@@ -238,6 +240,28 @@ adjusted as (
 
 ),
 
+-- Bayesian readout: the Gaussian posterior of the relative effect under GrowthBook's effect
+-- prior (vars experiment_prior_mean / experiment_prior_sd; flat by default), standardised in
+-- the preferred direction: win_z = s x posterior mean / posterior sd, s = -1 for decrease.
+-- Only where the row has a test (z_statistic) and a relative standard error.
+posterior as (
+
+    select
+        adjusted.*,
+        case
+            when adjusted.z_statistic is not null and adjusted.relative_standard_error > 0
+                then {{ gaussian_posterior_standard_deviation('adjusted.relative_standard_error', prior_sd) }}
+        end as posterior_standard_deviation,
+        case
+            when adjusted.z_statistic is not null and adjusted.relative_standard_error > 0
+                then {{ posterior_win_z(
+                    'adjusted.relative_effect', 'adjusted.relative_standard_error', 'adjusted.preferred_direction',
+                    prior_mean, prior_sd) }}
+        end as posterior_win_z
+    from adjusted
+
+),
+
 final as (
 
     select
@@ -271,6 +295,9 @@ final as (
         cast(p_value_non_inferiority as double) as p_value_non_inferiority,
         case when p_value_non_inferiority is not null then p_value_non_inferiority < {{ alpha }} end
             as is_non_inferior,
+        cast({{ normal_cdf('posterior_win_z') }} as double) as chance_to_win,
+        cast({{ posterior_expected_loss('posterior_win_z', 'posterior_standard_deviation') }} as double)
+            as expected_loss,
         cast(({{ normal_quantile(1 - alpha / 2) }} + {{ normal_quantile(0.8) }}) * relative_standard_error as double)
             as mde_relative,
         cast(pre_period_p_value as double) as pre_period_p_value,
@@ -287,7 +314,7 @@ final as (
         cast(z_statistic as double) as z_statistic,
         cast(cuped_theta as double) as cuped_theta,
         cast(control_mean_unadjusted as double) as control_mean_unadjusted
-    from adjusted
+    from posterior
 
 )
 
