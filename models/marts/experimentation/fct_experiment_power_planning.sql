@@ -7,7 +7,6 @@
 -- its first activity); the formulas are in docs/experimentation.md, Power planning.
 {%- set alpha = var('experiment_alpha', 0.05) %}
 {%- set power = 0.8 %}
-{%- set metric_measures = experiment_metric_measures() %}
 {%- set relative_mdes = [['1pct', '1.0e-2'], ['2pct', '2.0e-2'], ['5pct', '5.0e-2']] %}
 
 with
@@ -54,22 +53,12 @@ unit_values as (
     select
         catalog_metrics.metric_name,
         catalog_metrics.randomization_unit,
-        case catalog_metrics.metric_name
-            {%- for metric, (numerator, denominator, covariate) in metric_measures.items() %}
-                when '{{ metric }}' then planning_units.{{ numerator }}_in_window
-            {%- endfor %}
-        end as numerator,
-        case catalog_metrics.metric_name
-            {%- for metric, (numerator, denominator, covariate) in metric_measures.items() if denominator %}
-                when '{{ metric }}' then planning_units.{{ denominator }}_in_window
-            {%- endfor %}
-            else 1.0e0
-        end as denominator,
+        {{ experiment_metric_numerator('catalog_metrics.metric_name', 'planning_units') }} as numerator,
+        cast({{ experiment_metric_denominator('catalog_metrics.metric_name', 'planning_units') }} as double)
+            as denominator,
         case
-            {%- for metric, (numerator, denominator, covariate) in metric_measures.items() if covariate %}
-                when catalog_metrics.has_covariate and catalog_metrics.metric_name = '{{ metric }}'
-                    then planning_units.{{ covariate }}_pre_period
-            {%- endfor %}
+            when catalog_metrics.has_covariate
+                then {{ experiment_metric_numerator('catalog_metrics.metric_name', 'planning_units', 'pre_period') }}
         end as covariate
     from catalog_metrics
     inner join planning_units
