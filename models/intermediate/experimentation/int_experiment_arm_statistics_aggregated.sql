@@ -231,6 +231,13 @@ arm_ratios as (
         arm_moments.*,
         arm_moments.sum_numerator / nullif(arm_moments.sum_denominator, 0) as outcome_ratio,
         arm_moments.sum_covariate / nullif(arm_moments.sum_covariate_denominator, 0) as covariate_ratio,
+        {{ linearized_ratio_covariance(
+            'arm_moments.variance_covariate', 'arm_moments.covariance_covariate_covariate_denominator',
+            'arm_moments.covariance_covariate_covariate_denominator', 'arm_moments.variance_covariate_denominator',
+            'arm_moments.sum_covariate / nullif(arm_moments.sum_covariate_denominator, 0)',
+            'arm_moments.sum_covariate / nullif(arm_moments.sum_covariate_denominator, 0)',
+            'arm_moments.mean_covariate_denominator', 'arm_moments.mean_covariate_denominator') }}
+            as linearized_variance_covariate,
         quantile_arms.quantile_value,
         quantile_arms.quantile_lower_value,
         quantile_arms.quantile_upper_value
@@ -283,12 +290,15 @@ final as (
         end as double) as linearized_variance_value,
         cast(case when metric_kind = 'ratio' then covariate_ratio else mean_covariate end as double)
             as mean_covariate,
+        -- a linearized covariate without variation (e.g. one unit with pre-period activity)
+        -- comes out as rounding noise of its terms: 0, so that CUPED's theta is 0, not noise / noise
         cast(case
-            when metric_kind = 'ratio' then {{ linearized_ratio_covariance(
-                'variance_covariate', 'covariance_covariate_covariate_denominator',
-                'covariance_covariate_covariate_denominator', 'variance_covariate_denominator',
-                'covariate_ratio', 'covariate_ratio', 'mean_covariate_denominator', 'mean_covariate_denominator') }}
-            else variance_covariate
+            when metric_kind <> 'ratio' then variance_covariate
+            when linearized_variance_covariate
+                <= 1e-12 * (variance_covariate + covariate_ratio * covariate_ratio * variance_covariate_denominator)
+                / nullif(mean_covariate_denominator * mean_covariate_denominator, 0)
+                then 0.0e0
+            else linearized_variance_covariate
         end as double) as variance_covariate,
         cast(case
             when metric_kind = 'ratio' then {{ linearized_ratio_covariance(
