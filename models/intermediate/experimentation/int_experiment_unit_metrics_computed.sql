@@ -6,7 +6,8 @@
 -- catalog winsorize_quantile q is capped here, before any arm or segment statistic: numerator and
 -- covariate are capped at the linear-interpolation q-quantile of the experiment's pooled unit
 -- values (all arms; upper tail; GrowthBook's percentile capping, which caps the covariate with
--- the same value), so CUPED and segments read the capped values; *_uncapped keep the raw ones. Units exposed to more than one variant, or first exposed outside the experiment's
+-- the same value), so CUPED and segments read the capped values; *_uncapped keep the raw ones.
+-- Units exposed to more than one variant, or first exposed outside the experiment's
 -- [started_at, ended_at), are excluded here (fct_experiment_health counts them). The analysed
 -- units, with their sums, variant and segments, are int_experiment_unit_activity_summed's rows
 -- (a table over the incremental unit-days base, one row per analysed unit); this model names
