@@ -103,6 +103,10 @@ def test_every_result_row_equals_statsmodels(units, results):
     assert len(results) > 100
     assert results["is_sample_sufficient"].any() and not results["is_sample_sufficient"].all()
     checked = 0
+    # quantile metrics and ratio metrics' cuped rows: test_experiment_heavy_tails.py
+    elsewhere = (results["metric_kind"] == "quantile") | (
+        (results["metric_kind"] == "ratio") & (results["variance_reduction"] == "cuped"))
+    results = results[~elsewhere]
     for row in results.itertuples():
         exp_units = units[(units["experiment_id"] == row.experiment_id) & (units["metric_name"] == row.metric_name)]
         seg = _segment_frame(exp_units, row.segment_name, row.segment_value)

@@ -94,26 +94,32 @@ def expected_unit_values(clean_raw, analysed_units) -> pd.DataFrame:
     views["views_received"] = 1
     creator = interval_sums(creators, views, "creator_id", "event_at", ["views_received"])
 
-    def metric(frame, name, num, den=None, cov=None, scale=1.0):
+    def metric(frame, name, num, den=None, cov=None, scale=1.0, cov_den=None):
         return pd.DataFrame({
             "experiment_id": frame.experiment_id, "unit_id": frame.unit_id, "metric_name": name,
             "numerator": frame[num] / scale,
             "denominator": frame[den] if den else 1.0,
             "covariate": frame[cov] / scale if cov else np.nan,
+            "covariate_denominator": frame[cov_den] if cov_den else (1.0 if cov else np.nan),
         })
 
     return pd.concat([
         metric(app, "watch_seconds_per_user", "watch_milliseconds_in_window", None,
                "watch_milliseconds_pre_period", 1000.0),
+        # quantile metrics: the same unit value, compared by its quantiles (no covariate)
+        metric(app, "watch_seconds_per_user_p50", "watch_milliseconds_in_window", scale=1000.0),
+        metric(app, "watch_seconds_per_user_p90", "watch_milliseconds_in_window", scale=1000.0),
         metric(app, "video_views_per_user", "video_views_in_window", None, "video_views_pre_period"),
         metric(app, "app_opens_per_user", "app_opens_in_window", None, "app_opens_pre_period"),
         metric(app, "likes_per_user", "likes_in_window", None, "likes_pre_period"),
         metric(ads, "ad_impressions_per_user", "impressions_in_window", None, "impressions_pre_period"),
-        metric(ads, "ctr", "clicks_in_window", "impressions_in_window"),
+        metric(ads, "ctr", "clicks_in_window", "impressions_in_window", "clicks_pre_period",
+               cov_den="impressions_pre_period"),
         metric(risk, "reports_per_user", "reports_in_window", None, "reports_pre_period"),
         metric(labeling, "submissions_per_labeler", "submissions_in_window", None,
                "submissions_pre_period"),
-        metric(labeling, "gold_accuracy", "gold_correct_in_window", "gold_submissions_in_window"),
+        metric(labeling, "gold_accuracy", "gold_correct_in_window", "gold_submissions_in_window",
+               "gold_correct_pre_period", cov_den="gold_submissions_pre_period"),
         metric(creator, "views_received_per_creator", "views_received_in_window", None,
                "views_received_pre_period"),
     ], ignore_index=True)
@@ -121,7 +127,9 @@ def expected_unit_values(clean_raw, analysed_units) -> pd.DataFrame:
 
 def test_unit_values_equal_row_by_row_sums_from_raw(unit_values, expected_unit_values):
     keys = ["experiment_id", "unit_id", "metric_name"]
-    got = unit_values[[*keys, "numerator", "denominator", "covariate"]]
+    # the values before capping (test_experiment_heavy_tails.py checks the capping)
+    got = unit_values[[*keys, "numerator_uncapped", "denominator", "covariate_uncapped", "covariate_denominator"]]
+    got = got.rename(columns={"numerator_uncapped": "numerator", "covariate_uncapped": "covariate"})
     merged = got.merge(expected_unit_values, on=keys, how="inner", suffixes=("", "_expected"))
     # every unit value the model has is a metric of its experiment's domain: compare those
     assert len(merged) == len(got) and len(got) > 10_000, (len(merged), len(got))
@@ -130,10 +138,12 @@ def test_unit_values_equal_row_by_row_sums_from_raw(unit_values, expected_unit_v
         np.testing.assert_allclose(merged[col], merged[f"{col}_expected"], rtol=1e-12, atol=1e-9,
                                    err_msg=col)
     with_covariate = merged.covariate.notna()
-    np.testing.assert_allclose(merged.covariate[with_covariate],
-                               merged.covariate_expected[with_covariate], rtol=1e-12, atol=1e-9)
-    # the catalog declares a covariate for every count metric checked here, none for ratios
-    assert merged.loc[~with_covariate, "metric_name"].isin(["ctr", "gold_accuracy"]).all()
+    for col in ["covariate", "covariate_denominator"]:
+        np.testing.assert_allclose(merged[col][with_covariate], merged[f"{col}_expected"][with_covariate],
+                                   rtol=1e-12, atol=1e-9, err_msg=col)
+    assert (merged.covariate_denominator.isna() == ~with_covariate).all()
+    # the catalog declares a covariate for every count and ratio metric checked here, none for quantiles
+    assert merged.loc[~with_covariate, "metric_name"].str.endswith(("_p50", "_p90")).all()
     # not a vacuous comparison: most units have activity in both intervals
     assert (merged.numerator > 0).mean() > 0.5 and (merged.covariate > 0).mean() > 0.3
 

@@ -5,7 +5,8 @@
     <measure>_<part> of `relation`. -#}
 {% macro experiment_metric_numerator(metric_name, relation, part='in_window') -%}
     {%- set measures = [
-        ['watch_seconds_per_user', 'watch_seconds'], ['video_views_per_user', 'video_views'],
+        ['watch_seconds_per_user', 'watch_seconds'], ['watch_seconds_per_user_p50', 'watch_seconds'],
+        ['watch_seconds_per_user_p90', 'watch_seconds'], ['video_views_per_user', 'video_views'],
         ['app_opens_per_user', 'app_opens'], ['likes_per_user', 'likes'], ['ctr', 'clicks'],
         ['ad_impressions_per_user', 'impressions'], ['reports_per_user', 'reports'],
         ['submissions_per_labeler', 'submissions'], ['gold_accuracy', 'gold_correct'],

@@ -25,7 +25,7 @@ unit_days as (
 
 ),
 
--- the arms of each platform metric (segment all), with the metric's kind and role
+-- the arms of each platform metric (segment all; not the quantile metrics), with the metric's kind and role
 arms as (
 
     select
@@ -37,7 +37,8 @@ arms as (
         metric_role,
         preferred_direction
     from {{ ref('int_experiment_arm_statistics_aggregated') }}
-    where segment_name = 'all' and data_source = 'platform'
+    -- a quantile metric is not a sum of unit-days: the daily mart leaves it out
+    where segment_name = 'all' and data_source = 'platform' and metric_kind <> 'quantile'
 
 ),
 

@@ -12,7 +12,7 @@
 {%- set pair_columns = [
     'experiment_id', 'metric_name', 'segment_name', 'segment_value', 'control_variant', 'treatment_variant',
     'metric_kind', 'metric_role', 'preferred_direction', 'non_inferiority_margin', 'data_source',
-    'control_units', 'treatment_units', 'is_sample_sufficient', 'has_covariate',
+    'control_units', 'treatment_units', 'is_sample_sufficient', 'has_covariate', 'winsorize_cap',
     'control_mean_covariate', 'treatment_mean_covariate', 'control_variance_covariate', 'treatment_variance_covariate',
 ] %}
 with
@@ -27,11 +27,18 @@ arm_estimates as (
 
     select
         arms.*,
-        {{ arm_estimate('arms.metric_kind', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_value') }} as estimate,
-        {{ arm_estimate_variance(
-            'arms.metric_kind', 'arms.units', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_denominator',
-            'arms.variance_value', 'arms.variance_denominator', 'arms.covariance_value_denominator') }}
-            as estimate_variance
+        case
+            when arms.metric_kind = 'quantile' then arms.quantile_value
+            else {{ arm_estimate('arms.metric_kind', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_value') }}
+        end as estimate,
+        case
+            -- quantile: from the order statistics of its interval (docs/experimentation.md, Heavy tails)
+            when arms.metric_kind = 'quantile' then {{ quantile_estimate_variance(
+                'arms.quantile_lower_value', 'arms.quantile_upper_value', normal_quantile(1 - alpha / 2)) }}
+            else {{ arm_estimate_variance(
+                'arms.metric_kind', 'arms.units', 'arms.sum_value', 'arms.sum_denominator', 'arms.mean_denominator',
+                'arms.variance_value', 'arms.variance_denominator', 'arms.covariance_value_denominator') }}
+        end as estimate_variance
     from arms
 
 ),
@@ -50,6 +57,7 @@ paired as (
         treatment.preferred_direction,
         treatment.non_inferiority_margin,
         treatment.data_source,
+        treatment.winsorize_cap,
         control.units as control_units,
         treatment.units as treatment_units,
         control.estimate as control_estimate,
@@ -57,8 +65,9 @@ paired as (
         control.estimate_variance as control_estimate_variance,
         treatment.estimate_variance as treatment_estimate_variance,
         control.has_covariate and treatment.has_covariate as has_covariate,
-        control.variance_value as control_variance_value,
-        treatment.variance_value as treatment_variance_value,
+        -- CUPED's outcome variance: of the linearized unit values for ratio metrics
+        control.linearized_variance_value as control_variance_value,
+        treatment.linearized_variance_value as treatment_variance_value,
         control.mean_covariate as control_mean_covariate,
         treatment.mean_covariate as treatment_mean_covariate,
         control.variance_covariate as control_variance_covariate,
@@ -285,8 +294,11 @@ final as (
         cast(p_value_adjusted as double) as p_value_adjusted,
         coalesce(p_value_adjusted < {{ alpha }}, false) as is_significant,
         cast(variance_reduction as {{ dbt.type_string() }}) as variance_reduction,
-        cast(case when metric_kind = 'ratio' then 'welch_z_delta_ratio' else 'welch_z' end as {{ dbt.type_string() }})
-            as method,
+        cast(case
+            when metric_kind = 'ratio' then 'welch_z_delta_ratio'
+            when metric_kind = 'quantile' then 'welch_z_quantile_order_statistics'
+            else 'welch_z'
+        end as {{ dbt.type_string() }}) as method,
         cast({{ alpha }} as double) as alpha,
         cast(metric_role as {{ dbt.type_string() }}) as metric_role,
         cast(preferred_direction as {{ dbt.type_string() }}) as preferred_direction,
@@ -313,7 +325,8 @@ final as (
         cast(standard_error as double) as standard_error,
         cast(z_statistic as double) as z_statistic,
         cast(cuped_theta as double) as cuped_theta,
-        cast(control_mean_unadjusted as double) as control_mean_unadjusted
+        cast(control_mean_unadjusted as double) as control_mean_unadjusted,
+        cast(winsorize_cap as double) as winsorize_cap
     from posterior
 
 )

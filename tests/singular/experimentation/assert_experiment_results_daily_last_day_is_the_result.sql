@@ -5,6 +5,8 @@
 -- the same places, and neither mart has a key the other lacks. Why: the daily mart adds up
 -- the unit-days base day by day with running sums while the results read the unit sums; the
 -- two paths must meet, so the monitoring view ends where the readout starts.
+-- Metrics the results cap (catalog winsorize_quantile) are left out: the daily mart sums the
+-- uncapped unit values (a cap is a quantile of the whole window, not of a day's running totals).
 -- Returns the keys that differ, with both rows' values.
 {%- set compared = ['control_mean', 'treatment_mean', 'absolute_effect', 'absolute_ci_lower', 'absolute_ci_upper',
                     'relative_effect', 'relative_ci_lower', 'relative_ci_upper', 'p_value',
@@ -12,16 +14,28 @@
                     'relative_sequential_ci_upper', 'p_value_sequential'] %}
 with
 
+capped_metrics as (
+
+    select distinct metric_name
+    from {{ ref('experiment_metric_catalog') }}
+    where winsorize_quantile is not null
+
+),
+
 daily as (
 
     select * from {{ ref('fct_experiment_results_daily') }}
+    where metric_name not in (select capped_metrics.metric_name from capped_metrics)
 
 ),
 
 results as (
 
     select * from {{ ref('fct_experiment_results') }}
-    where segment_name = 'all' and variance_reduction = 'none' and data_source = 'platform'
+    where
+        segment_name = 'all' and variance_reduction = 'none' and data_source = 'platform'
+        and metric_kind <> 'quantile'
+        and metric_name not in (select capped_metrics.metric_name from capped_metrics)
 
 ),
 
