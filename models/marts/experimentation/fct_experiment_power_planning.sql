@@ -34,7 +34,8 @@ planning_window as (
 
 ),
 
--- one row per metric and unit kind (a metric listed under several domains is one row)
+-- one row per metric and unit kind (a metric listed under several domains is one row); the
+-- quantile metrics are left out: their variance is not a unit variance over n (Heavy tails)
 catalog_metrics as (
 
     select distinct
@@ -43,6 +44,7 @@ catalog_metrics as (
         randomization_unit,
         covariate_definition <> 'none' as has_covariate
     from catalog
+    where metric_kind <> 'quantile'
 
 ),
 
