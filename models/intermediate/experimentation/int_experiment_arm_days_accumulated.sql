@@ -11,6 +11,12 @@
 {%- set ts = dbt.type_timestamp() %}
 {%- set sums = ['units', 'sum_value', 'sum_denominator', 'sum_value_squared', 'sum_denominator_squared',
                 'sum_value_denominator'] %}
+{%- set measures = experiment_metric_measure_names() %}
+{%- set unit_to_date -%}
+    partition by analysed_units.experiment_id, unit_days.unit_id
+    order by unit_days.activity_date asc nulls last
+    rows between unbounded preceding and current row
+{%- endset %}
 with
 
 analysed_units as (
@@ -69,46 +75,53 @@ experiment_days as (
 
 ),
 
--- each analysed unit's day rows inside its window, as each metric's numerator and denominator
-unit_metric_days as (
+-- each analysed unit's day rows inside its window, with every measure's day part and its total
+-- to date: one running sum per measure over the unit's days, before the metrics fan the rows out
+unit_measure_days as (
 
     select
-        arms.experiment_id,
-        arms.metric_name,
-        arms.variant,
+        analysed_units.experiment_id,
+        analysed_units.variant,
         unit_days.unit_id,
         unit_days.activity_date,
-        cast({{ experiment_metric_numerator('arms.metric_name', 'unit_days') }} as double) as day_value,
-        cast({{ experiment_metric_denominator('arms.metric_name', 'unit_days') }} as double) as day_denominator
+        {%- for measure in measures %}
+            unit_days.{{ measure }}_in_window as {{ measure }}_day,
+            sum(unit_days.{{ measure }}_in_window) over ({{ unit_to_date }}) as {{ measure }}_to_date,
+        {%- endfor %}
+        count(*) over ({{ unit_to_date }}) as unit_days_to_date
     from unit_days
     inner join analysed_units
         on unit_days.experiment_id = analysed_units.experiment_id
             and unit_days.unit_id = analysed_units.unit_id
-    inner join arms
-        on analysed_units.experiment_id = arms.experiment_id
-            and analysed_units.variant = arms.variant
     where
         unit_days.activity_date >= cast(analysed_units.first_exposed_at as date)
         and cast(unit_days.activity_date as {{ ts }}) < analysed_units.window_end_at
 
 ),
 
--- the unit's totals up to the end of each of its days: p + a, with a the day's part and p the total before
+-- the unit's totals up to the end of each of its days per metric: p + a, with a the day's part
+-- and p the total before
 unit_metric_running as (
 
     select
-        unit_metric_days.*,
-        sum(unit_metric_days.day_value) over (
-            partition by unit_metric_days.experiment_id, unit_metric_days.metric_name, unit_metric_days.unit_id
-            order by unit_metric_days.activity_date asc nulls last
-            rows between unbounded preceding and current row
-        ) as value_to_date,
-        sum(unit_metric_days.day_denominator) over (
-            partition by unit_metric_days.experiment_id, unit_metric_days.metric_name, unit_metric_days.unit_id
-            order by unit_metric_days.activity_date asc nulls last
-            rows between unbounded preceding and current row
-        ) as denominator_to_date
-    from unit_metric_days
+        arms.experiment_id,
+        arms.metric_name,
+        arms.variant,
+        unit_measure_days.unit_id,
+        unit_measure_days.activity_date,
+        cast({{ experiment_metric_numerator('arms.metric_name', 'unit_measure_days', 'day') }} as double)
+            as day_value,
+        cast({{ experiment_metric_denominator('arms.metric_name', 'unit_measure_days', 'day') }} as double)
+            as day_denominator,
+        cast({{ experiment_metric_numerator('arms.metric_name', 'unit_measure_days', 'to_date') }} as double)
+            as value_to_date,
+        cast({{ experiment_metric_denominator('arms.metric_name', 'unit_measure_days', 'to_date',
+                                              'unit_measure_days.unit_days_to_date') }} as double)
+            as denominator_to_date
+    from unit_measure_days
+    inner join arms
+        on unit_measure_days.experiment_id = arms.experiment_id
+            and unit_measure_days.variant = arms.variant
 
 ),
 
