@@ -36,11 +36,13 @@ renderer = load_renderer()
 
 
 def result_row(metric, role, variant, effect, *, reduction="none", direction="increase", margin=None,
-               units=(5000, 5000), significant=False, segment=("all", "all")):
-    """One fct_experiment_results row with an interval of +-2 points around effect, or none
-    when a unit count is under 100 (is_sample_sufficient false: every test column null)."""
+               units=(5000, 5000), significant=False, segment=("all", "all"), chance_to_win=0.6):
+    """One fct_experiment_results row with an interval of +-2 points around effect and an
+    always-valid one of +-3 points, or none when a unit count is under 100
+    (is_sample_sufficient false: every test column null)."""
     sufficient = min(units) >= 100
     ci = (effect - 0.02, effect + 0.02) if sufficient else (None, None)
+    sequential = (effect - 0.03, effect + 0.03) if sufficient else (None, None)
     return dict(
         experiment_id=EXPERIMENT, metric_name=metric, segment_name=segment[0], segment_value=segment[1],
         control_variant="A", treatment_variant=variant, control_units=units[0], treatment_units=units[1],
@@ -55,7 +57,49 @@ def result_row(metric, role, variant, effect, *, reduction="none", direction="in
         p_value_non_inferiority=(0.001 if sufficient else None) if margin is not None else None,
         is_non_inferior=(sufficient or None) if margin is not None else None,
         mde_relative=0.015 if sufficient else None, pre_period_p_value=0.6 if sufficient else None,
+        p_value_sequential=(0.004 if significant else 0.9) if sufficient else None,
+        relative_sequential_ci_lower=sequential[0], relative_sequential_ci_upper=sequential[1],
+        chance_to_win=chance_to_win if sufficient else None, expected_loss=0.0012 if sufficient else None,
+        winsorize_cap=None,
     )
+
+
+DAYS = pd.date_range("2026-09-01", periods=14, freq="D").date
+# Days whose mart rows lack a test (too few units yet): the chart has no mark for them.
+DAYS_WITHOUT_TEST = 2
+
+
+def daily_rows(result: dict) -> list[dict]:
+    """fct_experiment_results_daily for one result row: an effect drifting towards the final one,
+    fixed half-widths shrinking like 1/sqrt(day) to the final +-2 points, always-valid ones wider
+    (very wide on the first tested day, which the chart clips), the last day equal to the result."""
+    rows = []
+    for i, day in enumerate(DAYS):
+        k = len(DAYS) - 1 - i  # days before the last
+        has_test = i >= DAYS_WITHOUT_TEST
+        effect = result["relative_effect"] + 0.003 * k * (-1) ** k
+        fixed = 0.02 * (len(DAYS) / (i + 1)) ** 0.5
+        sequential = 0.8 if i == DAYS_WITHOUT_TEST else 1.5 * fixed * (1 + 0.01 * k)
+        rows.append(dict(
+            experiment_id=EXPERIMENT, metric_name=result["metric_name"], control_variant="A",
+            treatment_variant=result["treatment_variant"], analysis_date=day,
+            control_units=400 * (i + 1), treatment_units=400 * (i + 1), control_mean=10.0,
+            treatment_mean=10.0 * (1 + effect), absolute_effect=10.0 * effect,
+            absolute_ci_lower=10.0 * (effect - fixed) if has_test else None,
+            absolute_ci_upper=10.0 * (effect + fixed) if has_test else None,
+            relative_effect=effect, relative_ci_lower=effect - fixed if has_test else None,
+            relative_ci_upper=effect + fixed if has_test else None, p_value=0.3 if has_test else None,
+            sequential_ci_lower=10.0 * (effect - sequential) if has_test else None,
+            sequential_ci_upper=10.0 * (effect + sequential) if has_test else None,
+            relative_sequential_ci_lower=effect - sequential if has_test else None,
+            relative_sequential_ci_upper=effect + sequential if has_test else None,
+            p_value_sequential=0.9 if has_test else None, is_sample_sufficient=has_test, standard_error=0.1,
+            metric_kind="mean", metric_role="primary", preferred_direction="increase", alpha=0.05))
+    last = rows[-1]  # the final result exactly, as the mart's last day is
+    for column in ("relative_effect", "relative_ci_lower", "relative_ci_upper",
+                   "relative_sequential_ci_lower", "relative_sequential_ci_upper"):
+        last[column] = result[column]
+    return rows
 
 
 def synthetic_marts() -> dict[str, pd.DataFrame]:
@@ -63,9 +107,14 @@ def synthetic_marts() -> dict[str, pd.DataFrame]:
     a guardrail of each direction, two secondary metrics, one of them too small to test."""
     results = []
     for reduction in ("none", "cuped"):
-        results += [result_row("watch_seconds_per_user", "primary", "B", 0.04, reduction=reduction, significant=True),
-                    result_row("watch_seconds_per_user", "primary", "C", -0.05, reduction=reduction, significant=True)]
+        results += [result_row("watch_seconds_per_user", "primary", "B", 0.04, reduction=reduction, significant=True,
+                               chance_to_win=0.9987),
+                    result_row("watch_seconds_per_user", "primary", "C", -0.05, reduction=reduction, significant=True,
+                               chance_to_win=0.0002)]
     results += [
+        # a second primary metric without a change; C has no daily rows
+        result_row("sessions_per_user", "primary", "B", 0.004, chance_to_win=0.62),
+        result_row("sessions_per_user", "primary", "C", -0.0123, chance_to_win=0.21),
         result_row("app_opens_per_user", "guardrail", "B", 0.01, direction="increase", margin=0.02),
         result_row("app_opens_per_user", "guardrail", "C", 0.00, direction="increase", margin=0.02),
         result_row("crash_rate", "guardrail", "B", -0.01, direction="decrease", margin=0.03),
@@ -94,8 +143,10 @@ def synthetic_marts() -> dict[str, pd.DataFrame]:
              decision_reasons="primary metric watch_seconds_per_user improved; all guardrails non-inferior",
              primary_metrics_improved=1, primary_metrics_harmed=0, guardrails_failed=0),
     ])
+    daily = [row for r in results if r["metric_role"] == "primary" and r["variance_reduction"] == "none"
+             and (r["metric_name"], r["treatment_variant"]) != ("sessions_per_user", "C") for row in daily_rows(r)]
     return {"fct_experiment_results": pd.DataFrame(results), "fct_experiment_health": health,
-            "fct_experiment_decisions": decisions}
+            "fct_experiment_decisions": decisions, "fct_experiment_results_daily": pd.DataFrame(daily)}
 
 
 def write_warehouse(path: Path, marts: dict[str, pd.DataFrame]) -> Path:
