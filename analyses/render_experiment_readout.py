@@ -74,6 +74,7 @@ th{background:#f6f8fa;font-weight:600}
 .insufficient li,.no-interval li{margin:.1em 0}
 .alpha{font-style:italic}
 .summary li{margin:.2em 0}
+table.results{font-size:.9em}
 figure{margin:0 0 1.5em}
 figcaption{font-size:.95em;margin:.2em 0}
 """
@@ -161,10 +162,10 @@ def results_table(block: pd.DataFrame, label_of, guardrail: bool) -> str:
     """The numbers of a block: next to each effect its always-valid interval (with p), the MDE,
     chance to win and expected loss, then the fixed-horizon tests."""
     head = ["metric · variant", "units (C / T)", "mean (C / T)", "relative effect [interval]",
-            "always-valid [interval], p", "MDE (80 %)", "chance to win", "expected loss", "p", "p adjusted",
+            "always-valid [interval], p", "MDE (80 %)", "chance to win", "expected loss", "p (adjusted)",
             "significant", "pre-period p"]
     if guardrail:
-        head[10:11] = ["margin", "p non-inferiority", "non-inferior"]
+        head[9:10] = ["margin", "p non-inferiority", "non-inferior"]
     out = ["<table class='results'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
            + "</tr></thead><tbody>"]
     for r in block.itertuples():
@@ -175,10 +176,10 @@ def results_table(block: pd.DataFrame, label_of, guardrail: bool) -> str:
                  f"p = {_num(r.p_value_sequential, 3)}",
                  _pct(r.mde_relative, 1).lstrip("+"), _pct(r.chance_to_win, 1).lstrip("+"),
                  _pct(r.expected_loss, 2).lstrip("+"),
-                 _num(r.p_value, 3), _num(r.p_value_adjusted, 3), _yes_no(r.is_significant),
+                 f"{_num(r.p_value, 3)} ({_num(r.p_value_adjusted, 3)})", _yes_no(r.is_significant),
                  _num(r.pre_period_p_value, 3)]
         if guardrail:
-            cells[10:11] = [_pct(CHARTS.margin_position(r.non_inferiority_margin, r.preferred_direction), 1),
+            cells[9:10] = [_pct(CHARTS.margin_position(r.non_inferiority_margin, r.preferred_direction), 1),
                             _num(r.p_value_non_inferiority, 3), _yes_no(r.is_non_inferior)]
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
