@@ -2,17 +2,21 @@
 
     .venv/bin/python analyses/render_experiment_readout.py --experiment exp_001 --out reports/exp_001.html
 
-Reads fct_experiment_decisions, fct_experiment_results and fct_experiment_health from the
-DuckDB warehouse (--duckdb, default env SV_DUCKDB_PATH or data/warehouse.duckdb, where
-`make run` builds). While another process (a build) holds the DuckDB file, it reads the same
-marts from the Parquet files the build published (env SV_PUBLISH_PATH, default the folder of
-the DuckDB file) and says so on stderr.
+Reads fct_experiment_decisions, fct_experiment_results, fct_experiment_results_daily and
+fct_experiment_health from the DuckDB warehouse (--duckdb, default env SV_DUCKDB_PATH or
+data/warehouse.duckdb, where `make run` builds). While another process (a build) holds the
+DuckDB file, it reads the same marts from the Parquet files the build published (env
+SV_PUBLISH_PATH, default the folder of the DuckDB file) and says so on stderr.
 
 The page: the decision per treatment variant (variance reduction none first, then CUPED),
-with its reasons, checks and the alpha used; then forest plots (inline SVG, relative effect
-and its interval) of the primary metrics, the guardrails (with their non-inferiority margin)
-and the secondary metrics; then health and segments. A warehouse built before
-fct_experiment_decisions existed still renders, and the page says to rebuild.
+with one plain-language line per primary metric, its reasons, checks and the alpha used; then
+forest plots (inline SVG, relative effect and its interval) and tables (always-valid interval,
+MDE, chance to win, expected loss next to each effect) of the primary metrics, the guardrails
+(with their non-inferiority margin) and the secondary metrics; under the primary metrics the
+cumulative effect per analysis day with its fixed and always-valid bands; then health and
+segments. A warehouse built before fct_experiment_decisions or fct_experiment_results_daily
+existed still renders, and the page says to rebuild. Chart helpers: readout_charts.py, next
+to this file.
 """
 from __future__ import annotations
 
