@@ -375,7 +375,7 @@ def over_time_figure(label: str, days: pd.DataFrame, result, chart_id: str) -> s
         return (f"<p class='no-daily'>{html.escape(label)}: no daily rows (imported experiments and quantile "
                 "metrics have none).</p>")
     if CHARTS.complete_days(days).empty:
-        return f"<p class='no-daily'>{html.escape(label)}: no day with enough units for a test yet.</p>"
+        return f"<p class='no-daily'>{html.escape(label)}: no day with enough units for a test.</p>"
     level = level_words(days["alpha"].iloc[-1]) if "alpha" in days and not _is_missing(days["alpha"].iloc[-1]) else "(1 − α)"
     metric, variant = days["metric_name"].iloc[0], days["treatment_variant"].iloc[0]
     return (f"<figure class='over-time' data-metric='{_esc(metric)}' data-variant='{_esc(variant)}'>"
