@@ -174,3 +174,134 @@ def test_event_study_covers_the_dynamic_truth_on_the_default_preset(default_even
     assert covered.mean() >= 0.8, table
     assert rows.pre_trend_p_value.iloc[0] > 0.05, rows.pre_trend_p_value.iloc[0]
     assert target[target.index >= 0].gt(0).all()      # the truth is not trivially 0 after launch
+
+
+# --------------------------------------------------------------------------- few-cluster inference
+
+@pytest.fixture(scope="module")
+def did_panel(clean_raw, raw):
+    """The stacked DiD panel of fct_rewards_rollout_did, rebuilt as test_creators.py does."""
+    from test_creators import _stacked_panel
+    creators = clean_raw("creators", "creators", "creator_id")
+    videos = clean_raw("app", "videos", "video_id")
+    events = clean_raw("app", "events", "event_id")
+    rollouts = raw("creators", "program_rollouts").drop_duplicates(["country", "program"])
+    rollouts = rollouts[rollouts.program == "creator_rewards"]
+    videos["d"] = videos["published_at"].dt.date
+    days = sorted(events["event_at"].dt.date.unique())
+    return _stacked_panel(dict(creators=creators, videos=videos, rollouts=rollouts, days=days), placebo=False)
+
+
+def wildboottest_wcr(panel: pd.DataFrame):
+    """wildboottest's WCR (Rademacher, every sign vector: B > 2^G) on the dummy
+    regression of test_creators._statsmodels_did; (t, t*, its own p-value)."""
+    wildboottest = pytest.importorskip(
+        "wildboottest.wildboottest",
+        reason="the wildboottest package (requirements.txt) is not installed: the WCR p-values have no reference")
+    from test_creators import _statsmodels_did
+    _, _, _ = _statsmodels_did(panel)                     # asserts the design has full rank
+    unit = pd.get_dummies(panel.stack_id + "|" + panel.creator_id, dtype=float)
+    parts = [panel[["D"]], unit]
+    for s in panel.stack_id.unique():
+        parts.append(pd.get_dummies(panel.d.astype(str).where(panel.stack_id == s), dtype=float)
+                     .add_prefix(f"{s}|").iloc[:, 1:])
+    X = pd.concat(parts, axis=1)
+    cluster = pd.factorize(panel.country)[0]
+    G = len(np.unique(cluster))
+    R = np.zeros(X.shape[1])
+    R[0] = 1.0
+    boot = wildboottest.WildboottestCL(X=X.values, Y=panel.y.astype(float).values, cluster=cluster, R=R,
+                                       B=2 ** G + 1, seed=1, parallel=False)
+    boot.get_scores(bootstrap_type="11", impose_null=True)
+    _, B, enumerated = boot.get_weights(weights_type="rademacher")
+    assert enumerated and B == 2 ** G
+    boot.get_numer()
+    boot.get_denom()
+    boot.get_tboot()
+    boot.get_vcov()
+    boot.get_tstat()
+    boot.get_pvalue(pval_type="two-tailed")
+    return float(np.ravel(boot.t_stat)[0]), np.ravel(boot.t_boot), float(boot.pvalue)
+
+
+def test_wild_bootstrap_p_values_equal_wildboottest(did_panel, warehouse):
+    """Pooled and per-cohort WCR p-values equal wildboottest's full enumeration.
+    wildboottest counts |t*| > |t| strictly; the sign vectors v = 1 and v = -1
+    reproduce |t| exactly, so its strict count depends on rounding. The mart
+    counts them (ties included, p >= 2 / 2^G); the reference applies the same
+    rule to wildboottest's own t and t*, and its strict p-value differs by the
+    ties alone."""
+    wh = warehouse.execute(
+        "select estimate_scope, estimate, std_error, clusters, wild_bootstrap_sign_vectors, wild_bootstrap_p_value, "
+        "t_critical, t_ci_lower, t_ci_upper from fct_rewards_rollout_wild_bootstrap where outcome_name = ?",
+        [OUTCOME]).df().set_index("estimate_scope")
+    scopes = {"all": did_panel}
+    scopes.update({s: g.reset_index(drop=True) for s, g in did_panel.groupby("stack_id")})
+    assert sorted(wh.index) == sorted(scopes)
+    from scipy import stats
+    for scope, panel in scopes.items():
+        t, t_boot, strict_p = wildboottest_wcr(panel)
+        row = wh.loc[scope]
+        assert row.wild_bootstrap_sign_vectors == len(t_boot) == 2 ** row.clusters
+        assert abs(t - row.estimate / row.std_error) < 1e-6 * max(1, abs(t))
+        ties = np.isclose(np.abs(t_boot), abs(t), rtol=1e-9, atol=0)
+        reference = np.mean(np.abs(t_boot) >= abs(t) * (1 - 1e-9))
+        assert abs(row.wild_bootstrap_p_value - reference) < 1e-6, (scope, row.wild_bootstrap_p_value, reference)
+        assert abs(strict_p - (reference - np.mean(ties & ~(np.abs(t_boot) > abs(t))))) < 1e-6
+        q = stats.t.ppf(0.975, row.clusters - 1)
+        assert abs(row.t_critical - q) < 1e-12
+        assert abs(row.t_ci_lower - (row.estimate - q * row.std_error)) < 1e-9
+
+
+REPLAYS = 200
+
+
+def replay_did_panel(counts: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """int_rollout_did_panel's stacking (one stack per launch inside the window up
+    to the day before the next launch; cohort + not-yet/never-treated countries)
+    applied to every replicate at once: estimate_group = the replicate."""
+    cohorts = sorted({int(d) for d in counts.launch_day.dropna() if 0 < d < window_days})
+    stacks = []
+    for i, c in enumerate(cohorts):
+        end = cohorts[i + 1] - 1 if i + 1 < len(cohorts) else window_days - 1
+        s = counts[(counts.day <= end)
+                   & ((counts.launch_day == c) | counts.launch_day.isna() | (counts.launch_day > end))]
+        stacks.append(pd.DataFrame({
+            "estimate_group": "r" + s.replicate_id.astype(str).str.zfill(3),
+            "stack_id": c, "unit_id": s.creator_id, "period": s.day, "cluster_id": s.country,
+            "y": s.videos_published.astype(float),
+            "d": ((s.launch_day == c) & (s.day >= c)).astype(int)}))
+    return pd.concat(stacks, ignore_index=True)
+
+
+def test_wild_bootstrap_rejects_at_about_alpha_under_a_zero_effect(compile_inline, tmp_path):
+    """REPLAYS replays of the small preset's rollout with no effect
+    (simulator rollout_effect='zero': same world, new Poisson draws), estimated
+    by one run of the mart's SQL (stacked_did_estimate + wild_cluster_bootstrap)
+    over a replicate dimension: the pooled WCR rejects H0 at 5% at a rate inside
+    the 99% binomial band around 5%."""
+    from scipy import stats
+    from simulator.config import make_config
+    from simulator.rollout_dynamics import replicate_posting_counts
+    cfg = make_config(str(tmp_path), "small", seed=42, rollout_effect="zero")
+    panel = replay_did_panel(replicate_posting_counts(cfg, REPLAYS), cfg.days)
+    path = tmp_path / "replays.parquet"
+    panel.to_parquet(path)
+    sql = compile_inline(
+        "with did_panel as (select * from read_parquet('" + str(path) + "')),\n"
+        "{{ stacked_did_estimate('did_panel', 'did') }},\n"
+        "{{ wild_cluster_bootstrap('did', 'wcr', 12) }}\n"
+        "select did_estimated.estimate_group, did_estimated.estimate_scope, did_estimated.estimate, "
+        "did_estimated.std_error, wcr_p_values.p_value from did_estimated inner join wcr_p_values "
+        "on did_estimated.estimate_group = wcr_p_values.estimate_group "
+        "and did_estimated.estimate_scope = wcr_p_values.estimate_scope")
+    con = duckdb.connect(config={"threads": 1})
+    result = con.execute(sql).df()
+    con.close()
+    result["normal_p"] = 2 * stats.norm.sf(np.abs(result.estimate / result.std_error))
+    rates = result.groupby("estimate_scope")[["p_value", "normal_p"]].agg(lambda p: np.mean(p < 0.05))
+    low, high = stats.binom.ppf([0.005, 0.995], REPLAYS, 0.05) / REPLAYS
+    print(f"\nrejection rates at 5% over {REPLAYS} zero-effect replays (99% binomial band {low:.3f}-{high:.3f}):\n"
+          + rates.rename(columns={"p_value": "wild_bootstrap", "normal_p": "cluster_robust_normal"}).to_string())
+    assert result.estimate_group.nunique() == REPLAYS
+    assert low <= rates.loc["all", "p_value"] <= high, rates

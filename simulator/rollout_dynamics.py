@@ -100,3 +100,36 @@ def stacked_did_target(W, C, mode):
         num += weight * mean_effect
         den += weight
     return num / den if den else 0.0
+
+
+def replicate_posting_counts(cfg, replicates, seed=2026):
+    """Posting counts of the rollout panel's creators (registered before the
+    window) on every window day, drawn `replicates` times from the run's own
+    model rate = base_i * weekday_t + tau_it with the run's rollout_effect, the
+    world (creators, countries, launches) fixed by cfg.seed and only the
+    Poisson draws changing: replays of the rollout for checking an
+    estimator's size (rollout_effect='zero') without a simulation per replay.
+    Long frame: replicate_id, creator_id, country, launch_day (None: never),
+    day (0-based window day), videos_published."""
+    from . import app
+    from .common import COUNTRIES, WEEKDAY_MULT, weekday_of_epoch_day
+    from .world import World
+    W = World(cfg)
+    W.anomalies = []
+    U = app.gen_users(W)
+    C = app.gen_creators(W, U)
+    keep = np.flatnonzero(C.reg < W.start_us)
+    days = np.arange(W.D)
+    season = WEEKDAY_MULT[weekday_of_epoch_day((W.start_us + days * DAY) // DAY)]
+    rate = C.base[keep, None] * season[None, :] + effect_matrix(cfg.rollout_effect, C.launch_day[keep], days)
+    counts = np.random.default_rng(seed).poisson(np.broadcast_to(rate, (replicates,) + rate.shape))
+    r_, c_, d_ = np.indices(counts.shape).reshape(3, -1)
+    launch = C.launch_day[keep]
+    return pd.DataFrame({
+        "replicate_id": r_,
+        "creator_id": [f"u_{u:06d}" for u in C.user[keep][c_]],
+        "country": np.array(COUNTRIES)[C.country[keep]][c_],
+        "launch_day": np.where(launch[c_] < 10 ** 5, launch[c_], np.nan),
+        "day": d_,
+        "videos_published": counts.reshape(-1),
+    })
