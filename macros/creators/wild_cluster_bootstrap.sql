@@ -31,8 +31,9 @@
     cluster_id) the sign -1 when bit c of b is set: floor(b / 2^c) % 2,
     plain arithmetic that DuckDB and Spark evaluate alike. The spine of b is
     three 16-row digit tables cross joined (4096 rows), so max_clusters is 12.
+    pooled_only: bootstrap the 'all' scope alone (the size check's replays).
 #}
-{% macro wild_cluster_bootstrap(did_prefix, prefix, max_clusters=12) %}
+{% macro wild_cluster_bootstrap(did_prefix, prefix, max_clusters=12, pooled_only=false) %}
     {%- if max_clusters > 12 %}
         {{ exceptions.raise_compiler_error('wild_cluster_bootstrap enumerates at most 2^12 sign vectors') }}
     {%- endif %}
@@ -106,6 +107,9 @@
             ) - 1 as cluster_bit,
             count(*) over (partition by estimate_group, estimate_scope) as clusters
         from {{ did_prefix }}_scoped_sums
+        {%- if pooled_only %}
+        where estimate_scope = 'all'
+        {%- endif %}
 
     ),
 
