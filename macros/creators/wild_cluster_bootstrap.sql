@@ -93,8 +93,9 @@
 
     ),
 
-    -- S_g and D_g per scope, the cluster's bit position, and G
-    {{ prefix }}_clusters as (
+    -- S_g and D_g per scope, the cluster's bit position, and G. The CTEs read
+    -- several times below are computed once on DuckDB (Spark inlines them)
+    {{ prefix }}_clusters as {{ materialized() }} (
 
         select
             estimate_group,
@@ -165,7 +166,7 @@
 
     ),
 
-    {{ prefix }}_cluster_matrix as (
+    {{ prefix }}_cluster_matrix as {{ materialized() }} (
 
         select
             pairs.estimate_group,
@@ -209,7 +210,7 @@
     ),
 
     -- v_g for every sign vector of the scope: -1 where bit g of b is set
-    {{ prefix }}_signs as (
+    {{ prefix }}_signs as {{ materialized() }} (
 
         select
             clusters.estimate_group,
@@ -271,7 +272,7 @@
     ),
 
     -- t*(v) up to the small-sample factor, which cancels against the sample's t
-    {{ prefix }}_t_statistics as (
+    {{ prefix }}_t_statistics as {{ materialized() }} (
 
         select
             projected.estimate_group,
