@@ -29,8 +29,9 @@
 
     Sign vector b (0 .. 2^G - 1) gives cluster c (0-based rank of its
     cluster_id) the sign -1 when bit c of b is set: floor(b / 2^c) % 2,
-    plain arithmetic that DuckDB and Spark evaluate alike. The spine of b is
-    three 16-row digit tables cross joined (4096 rows), so max_clusters is 12.
+    plain arithmetic that DuckDB and Spark evaluate alike. b is built from two
+    half vectors of at most 6 bits each (a 64-row spine), so max_clusters is
+    12 and a scope needs at least 2 clusters.
     pooled_only: bootstrap the 'all' scope alone (the size check's replays).
 #}
 {% macro wild_cluster_bootstrap(did_prefix, prefix, max_clusters=12, pooled_only=false) %}
@@ -106,7 +107,8 @@
             row_number() over (
                 partition by estimate_group, estimate_scope order by cluster_id asc nulls last
             ) - 1 as cluster_bit,
-            count(*) over (partition by estimate_group, estimate_scope) as clusters
+            count(*) over (partition by estimate_group, estimate_scope) as clusters,
+            floor((count(*) over (partition by estimate_group, estimate_scope) + 1) / 2) as split_bit
         from {{ did_prefix }}_scoped_sums
         {%- if pooled_only %}
         where estimate_scope = 'all'
@@ -191,50 +193,61 @@
 
     ),
 
-    {{ prefix }}_digits as (
+    -- the sign vectors in two halves: bits below split (about G / 2) and the
+    -- rest, at most 64 half vectors each; b = low + 2^split * high, so a
+    -- cluster's sum_h C_gh v_h is its low half's sum plus its high half's and
+    -- the 2^G x G x G products shrink to 2 x 2^(G/2) x G x G plus 2^G x G sums
+    {{ prefix }}_half_spine as (
 
-        {% for digit in range(16) %}
-        select {{ digit }} as digit
+        {% for vector in range(64) %}
+        select {{ vector }} as half_vector
         {% if not loop.last %}union all{% endif %}
         {% endfor %}
 
     ),
 
-    {{ prefix }}_spine as (
-
-        select low.digit + 16 * middle.digit + 256 * high.digit as sign_vector
-        from {{ prefix }}_digits as low
-        cross join {{ prefix }}_digits as middle
-        cross join {{ prefix }}_digits as high
-
-    ),
-
-    -- v_g for every sign vector of the scope: -1 where bit g of b is set
-    {{ prefix }}_signs as {{ materialized() }} (
+    {{ prefix }}_half_signs as {{ materialized() }} (
 
         select
             clusters.estimate_group,
             clusters.estimate_scope,
-            spine.sign_vector,
+            case when clusters.cluster_bit < clusters.split_bit then 'low' else 'high' end as half,
+            spine.half_vector,
             clusters.cluster_bit,
-            1 - 2 * (floor(spine.sign_vector / power(2, clusters.cluster_bit)) % 2) as sign
+            clusters.split_bit,
+            1 - 2 * (
+                floor(
+                    spine.half_vector / power(
+                        2,
+                        clusters.cluster_bit
+                        - case when clusters.cluster_bit < clusters.split_bit then 0 else clusters.split_bit end
+                    )
+                ) % 2
+            ) as sign
         from {{ prefix }}_clusters as clusters
-        inner join {{ prefix }}_spine as spine
-            on spine.sign_vector < power(2, clusters.clusters)
-        where clusters.clusters <= {{ max_clusters }}
+        inner join {{ prefix }}_half_spine as spine
+            on spine.half_vector < power(
+                2,
+                case
+                    when clusters.cluster_bit < clusters.split_bit then clusters.split_bit
+                    else clusters.clusters - clusters.split_bit
+                end
+            )
+        where clusters.clusters between 2 and {{ max_clusters }}
 
     ),
 
-    -- sum_g v_g S_g and A per sign vector
-    {{ prefix }}_numerators as (
+    -- per half vector: its part of sum_g v_g S_g, and of sum_h C_gh v_h for every g
+    {{ prefix }}_half_numerators as (
 
         select
             signs.estimate_group,
             signs.estimate_scope,
-            signs.sign_vector,
-            sum(signs.sign * clusters.cross_y) as numerator,
-            sum(clusters.cross_d) as cross_d_total
-        from {{ prefix }}_signs as signs
+            signs.half,
+            signs.half_vector,
+            max(signs.split_bit) as split_bit,
+            sum(signs.sign * clusters.cross_y) as numerator
+        from {{ prefix }}_half_signs as signs
         inner join {{ prefix }}_clusters as clusters
             on
                 signs.estimate_group = clusters.estimate_group
@@ -243,22 +256,23 @@
         group by
             signs.estimate_group,
             signs.estimate_scope,
-            signs.sign_vector
+            signs.half,
+            signs.half_vector
 
     ),
 
-    -- sum_h C_gh v_h per sign vector and cluster g
-    {{ prefix }}_projected as (
+    {{ prefix }}_half_projected as (
 
         select
             matrix.estimate_group,
             matrix.estimate_scope,
-            signs.sign_vector,
+            signs.half,
+            signs.half_vector,
             matrix.row_bit,
             max(matrix.row_cross_d) as row_cross_d,
             sum(matrix.cell_value * signs.sign) as projected
         from {{ prefix }}_cluster_matrix as matrix
-        inner join {{ prefix }}_signs as signs
+        inner join {{ prefix }}_half_signs as signs
             on
                 matrix.estimate_group = signs.estimate_group
                 and matrix.estimate_scope = signs.estimate_scope
@@ -266,32 +280,79 @@
         group by
             matrix.estimate_group,
             matrix.estimate_scope,
-            signs.sign_vector,
+            signs.half,
+            signs.half_vector,
             matrix.row_bit
 
     ),
 
-    -- t*(v) up to the small-sample factor, which cancels against the sample's t
-    {{ prefix }}_t_statistics as {{ materialized() }} (
+    {{ prefix }}_halves as (
 
         select
             projected.estimate_group,
             projected.estimate_scope,
-            projected.sign_vector,
-            max(numerators.numerator) / nullif(sqrt(sum(
-                (projected.projected - numerators.numerator / numerators.cross_d_total * projected.row_cross_d)
-                * (projected.projected - numerators.numerator / numerators.cross_d_total * projected.row_cross_d)
-            )), 0) as t_statistic
-        from {{ prefix }}_projected as projected
-        inner join {{ prefix }}_numerators as numerators
+            projected.half,
+            projected.half_vector,
+            numerators.split_bit,
+            numerators.numerator,
+            projected.row_bit,
+            projected.row_cross_d,
+            projected.projected
+        from {{ prefix }}_half_projected as projected
+        inner join {{ prefix }}_half_numerators as numerators
             on
                 projected.estimate_group = numerators.estimate_group
                 and projected.estimate_scope = numerators.estimate_scope
-                and projected.sign_vector = numerators.sign_vector
+                and projected.half = numerators.half
+                and projected.half_vector = numerators.half_vector
+
+    ),
+
+    {{ prefix }}_cross_d_totals as (
+
+        select
+            estimate_group,
+            estimate_scope,
+            sum(cross_d) as cross_d_total
+        from {{ prefix }}_clusters
         group by
-            projected.estimate_group,
-            projected.estimate_scope,
-            projected.sign_vector
+            estimate_group,
+            estimate_scope
+
+    ),
+
+    -- t*(v) up to the small-sample factor, which cancels against the sample's t:
+    -- delta*(v) A = numerator, score_g = projected_g - numerator / A * D_g
+    {{ prefix }}_t_statistics as {{ materialized() }} (
+
+        select
+            low.estimate_group,
+            low.estimate_scope,
+            cast(low.half_vector + power(2, low.split_bit) * high.half_vector as {{ dbt.type_bigint() }}) as sign_vector,
+            max(low.numerator + high.numerator) / nullif(sqrt(sum(
+                (low.projected + high.projected
+                    - (low.numerator + high.numerator) / totals.cross_d_total * low.row_cross_d)
+                * (low.projected + high.projected
+                    - (low.numerator + high.numerator) / totals.cross_d_total * low.row_cross_d)
+            )), 0) as t_statistic
+        from {{ prefix }}_halves as low
+        inner join {{ prefix }}_halves as high
+            on
+                low.estimate_group = high.estimate_group
+                and low.estimate_scope = high.estimate_scope
+                and low.row_bit = high.row_bit
+                and high.half = 'high'
+        inner join {{ prefix }}_cross_d_totals as totals
+            on
+                low.estimate_group = totals.estimate_group
+                and low.estimate_scope = totals.estimate_scope
+        where low.half = 'low'
+        group by
+            low.estimate_group,
+            low.estimate_scope,
+            low.half_vector,
+            high.half_vector,
+            low.split_bit
 
     ),
 
