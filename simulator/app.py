@@ -15,6 +15,7 @@ from .common import (COUNTRIES, COUNTRY_LANG, COUNTRY_P, DAY, DIURNAL_P, HOUR, M
                      group_cumsum_exclusive, in_slices, rank_within, time_of_day,
                      weekday_of_epoch_day)
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
+from . import rollout_dynamics
 
 AGE_BANDS = ["13-17", "18-24", "25-34", "35-44", "45+"]
 CHANNELS = ["organic", "paid", "referral", "preinstall"]
@@ -30,7 +31,7 @@ SLOT_P = DIURNAL_P.reshape(12, 2).sum(1)       # twelve two-hour session slots
 ROLLOUT_COHORTS = [(0.25, ["US", "GB", "DE"]), (0.45, ["BR", "MX", "FR", "JP"]),
                    (0.65, ["IN", "ID"])]
 NOT_YET = ["PH"]
-ROLLOUT_DELTA = 0.12   # extra videos per creator-day once the creator's country launched
+ROLLOUT_DELTA = rollout_dynamics.CONSTANT_DELTA   # the constant-effect case (--rollout-effect constant)
 
 
 def random_ips(r, n):
@@ -172,14 +173,14 @@ def creators_table(W, U, C):
 
 # --------------------------------------------------------------------------- videos
 def gen_videos(W, U, C):
-    """Creator-day posting: rate_it = base_i * season_t + delta * treated_it (Poisson)."""
+    """Creator-day posting: rate_it = base_i * season_t + tau_it (Poisson), tau the rollout effect."""
     r = W.rng("videos")
     PRE = 30
     days = np.arange(-PRE, W.D)
     day_us = W.start_us + days * DAY
     season = WEEKDAY_MULT[weekday_of_epoch_day(day_us // DAY)]
     treated = days[None, :] >= C.launch_day[:, None]
-    rate = C.base[:, None] * season[None, :] + ROLLOUT_DELTA * treated
+    rate = C.base[:, None] * season[None, :] + rollout_dynamics.effect_matrix(W.cfg.rollout_effect, C.launch_day, days)
     rate = rate * (C.reg[:, None] < day_us[None, :])             # registered before the day
     cnt = r.poisson(rate)
     ci, di = np.nonzero(cnt)

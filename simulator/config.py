@@ -24,6 +24,7 @@ class Config:
     ring_share: float = 0.01         # share of users in coordinated rings
     violating_share: float = 0.03    # share of videos that violate a policy
     fault_scale: float = 1.0         # multiplies every fault rate (0 disables faults)
+    rollout_effect: str = "dynamic"  # dynamic | constant | zero (simulator/rollout_dynamics.py)
 
     def as_dict(self):
         d = asdict(self)

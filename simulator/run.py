@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from . import ads, app, creators, faults, labeling, trust
+from . import ads, app, creators, faults, labeling, rollout_dynamics, trust
 from .common import DAY, EPOCH, return_freed_memory
 from .experiments import DESIGN, Exp, build_experiments
 from .tables import landing_days, write_table
@@ -128,14 +128,21 @@ def simulate(cfg):
     launch = W.rollout_launch
     cohorts = ";".join(f"{c}:{(pd.Timestamp(W.start_us + d * DAY, unit='us').date())}"
                        for c, d in sorted(launch.items(), key=lambda x: (x[1], x[0])))
+    mode = cfg.rollout_effect
     W.truth["rollout_effects"] = pd.DataFrame([dict(
         program="creator_rewards", metric_name="videos_published_per_creator_day",
-        true_effect=app.ROLLOUT_DELTA, effect_scale="absolute", unit="videos per creator-day",
-        estimand="ATT of the country launch on treated creator-days (intention to treat)",
-        model="rate_it = base_i * weekday_t + delta * treated_it (Poisson); treated_it = creator country launched_on <= date",
+        true_effect=rollout_dynamics.stacked_did_target(W, C, mode), effect_scale="absolute",
+        unit="videos per creator-day", effect_mode=mode,
+        estimand=("ATT of the country launch on treated creator-days (intention to treat); "
+                  + ("constant on every launched day" if mode != "dynamic" else
+                     "the dynamic effects (rollout_event_effects.csv) averaged as the pooled stacked DiD "
+                     "of int_rollout_did_panel weights them: a stack's mean over its post-launch days, "
+                     "stacks weighted by N p(1-p) n q(1-q)")),
+        model="rate_it = base_i * weekday_t + tau_it (Poisson); tau_it = tau(cohort, week since launch) once the creator's country launched",
         panel="creators.creators x window days, creator registered before the day (count from app.videos by creator_id, published_at date)",
         launch_cohorts=cohorts, never_treated="TR,VN",
         creator_days=W.rollout_panel["creator_days"], treated_creator_days=W.rollout_panel["treated_creator_days"])])
+    W.truth["rollout_event_effects"] = rollout_dynamics.event_truth(W, mode)
     return W
 
 

@@ -58,6 +58,7 @@
         select
             panel.estimate_group,
             panel.stack_id,
+            panel.period,
             panel.cluster_id,
             panel.d,
             panel.y - unit_means.y_mean - period_means.y_mean + stack_means.y_mean as y_tilde,

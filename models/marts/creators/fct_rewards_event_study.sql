@@ -1,0 +1,163 @@
+-- Event study of the creator rewards program's country-by-country launch:
+-- the stacked estimator's effect per week relative to launch (one stack per
+-- launch cohort with clean controls over its event window;
+-- int_rollout_event_study_panel), the week before launch as reference.
+-- One row per outcome x event week from -rollout_event_weeks_before to
+-- +rollout_event_weeks_after. Standard errors clustered by country (macro
+-- stacked_event_study_estimate); the joint pre-trend test is the Wald test
+-- that every pre-launch week's coefficient is 0, repeated on the outcome's
+-- rows. Weeks no treated creator-day falls in (the event window reaches past
+-- the data) keep their row with a null estimate.
+{%- set reference_week = -1 %}
+{%- set event_weeks = [] %}
+{%- for week in range(-var('rollout_event_weeks_before', 4), var('rollout_event_weeks_after', 6) + 1) %}
+    {%- if week != reference_week %}{% do event_weeks.append(week) %}{% endif %}
+{%- endfor %}
+{%- set pre_weeks = event_weeks | select('lessthan', reference_week) | list %}
+with
+
+panel as (
+
+    select * from {{ ref('int_rollout_event_study_panel') }}
+
+),
+
+-- read five times by the estimator's first steps: computed once on DuckDB
+study_panel as {{ materialized() }} (
+
+    select
+        outcome_name as estimate_group,
+        cohort_launched_on as stack_id,
+        creator_id as unit_id,
+        activity_date as period,
+        country as cluster_id,
+        outcome_value as y,
+        case when is_treated_cohort then 1 else 0 end as treated,
+        event_week
+    from panel
+
+),
+
+{{ stacked_event_study_estimate('study_panel', 'study', event_weeks) }},
+
+-- the pre-launch weeks' covariance (a week without data: 1 on its diagonal)
+pre_covariance as (
+
+    select
+        covariance.group_key,
+        covariance.row_index,
+        covariance.column_index,
+        case
+            when row_support.treated_observations = 0 or column_support.treated_observations = 0
+                then case when covariance.row_index = covariance.column_index then 1.0e0 else 0.0e0 end
+            else covariance.covariance
+        end as cell_value
+    from study_covariance as covariance
+    inner join study_support as row_support
+        on
+            covariance.group_key = row_support.estimate_group
+            and covariance.row_index = row_support.regressor_index
+    inner join study_support as column_support
+        on
+            covariance.group_key = column_support.estimate_group
+            and covariance.column_index = column_support.regressor_index
+    where
+        covariance.row_index < {{ pre_weeks | length }}
+        and covariance.column_index < {{ pre_weeks | length }}
+
+),
+
+{{ gauss_jordan_inverse('pre_covariance', 'pre', pre_weeks | length) }},
+
+-- W = b' V^-1 b over the pre-launch weeks with data, chi-square with that many df
+pre_trend_test as (
+
+    select
+        inverse.group_key as outcome_name,
+        sum(row_estimates.estimate * inverse.cell_value * column_estimates.estimate) as wald_statistic,
+        max(weeks.pre_weeks) as degrees_of_freedom
+    from pre_inverse as inverse
+    inner join study_estimated as row_estimates
+        on
+            inverse.group_key = row_estimates.estimate_group
+            and inverse.row_index = row_estimates.regressor_index
+    inner join study_estimated as column_estimates
+        on
+            inverse.group_key = column_estimates.estimate_group
+            and inverse.column_index = column_estimates.regressor_index
+    inner join (
+        select
+            estimate_group,
+            cast(sum(case when treated_observations > 0 then 1 else 0 end) as {{ dbt.type_int() }}) as pre_weeks
+        from study_support
+        where regressor_index < {{ pre_weeks | length }}
+        group by estimate_group
+    ) as weeks
+        on inverse.group_key = weeks.estimate_group
+    group by inverse.group_key
+
+),
+
+weeks as (
+
+    select
+        estimate_group as outcome_name,
+        event_week,
+        false as is_reference_week,
+        estimate,
+        std_error,
+        treated_observations,
+        observations,
+        clusters,
+        stacks,
+        stack_units,
+        parameters
+    from study_estimated
+
+    union all
+
+    -- the reference week: 0 by construction
+    select distinct
+        estimate_group as outcome_name,
+        {{ reference_week }} as event_week,
+        true as is_reference_week,
+        0.0e0 as estimate,
+        cast(null as double) as std_error,
+        cast(null as {{ dbt.type_bigint() }}) as treated_observations,
+        observations,
+        clusters,
+        stacks,
+        stack_units,
+        parameters
+    from study_estimated
+
+),
+
+final as (
+
+    select
+        weeks.outcome_name,
+        weeks.event_week,
+        weeks.is_reference_week,
+        weeks.estimate,
+        weeks.std_error,
+        weeks.estimate - {{ var('did_z_critical', 1.959963984540054) }} * weeks.std_error as ci_lower,
+        weeks.estimate + {{ var('did_z_critical', 1.959963984540054) }} * weeks.std_error as ci_upper,
+        {{ two_sided_p_value('weeks.estimate / nullif(weeks.std_error, 0)') }} as p_value,
+        weeks.treated_observations,
+        weeks.observations,
+        weeks.clusters,
+        weeks.stacks,
+        weeks.stack_units,
+        weeks.parameters,
+        pre_trend_test.wald_statistic as pre_trend_wald_statistic,
+        pre_trend_test.degrees_of_freedom as pre_trend_degrees_of_freedom,
+        {{ chi_square_sf('pre_trend_test.wald_statistic', 'pre_trend_test.degrees_of_freedom', max_df=10) }}
+            as pre_trend_p_value
+    from weeks
+    inner join pre_trend_test
+        on weeks.outcome_name = pre_trend_test.outcome_name
+
+)
+
+select * from final
