@@ -45,7 +45,7 @@ TOP_DRIVERS = 5
 DRIVER_DIMENSIONS = ("country", "platform")
 # The marts the page reads; the first three are required, in the warehouse or as Parquet.
 REQUIRED_MARTS = ("fct_core_indicators", "fct_indicator_anomalies", "fct_indicator_change_drivers")
-OPTIONAL_MARTS = ("fct_experiment_decisions", "fct_experiment_health")
+OPTIONAL_MARTS = ("fct_experiment_decisions",)  # has_srm and srm_p_value of fct_experiment_health too
 # Event-grain staging tables and their event time: a row landed on the day whose event day is
 # earlier is a late row that this day's build picked up (docs/incremental.md, late rows).
 LATE_EVENT_COLUMNS = {
