@@ -150,8 +150,9 @@ def test_default_report_tiles_print_the_numbers_of_fct_core_indicators(default_p
             assert html.unescape(printed) == report.format_value(mart(metric, day), metric, kinds[metric])
 
 
-def png_pixels_vary(png: bytes) -> tuple[int, float]:
-    """(distinct byte values, share of bytes not white) of the PNG's decompressed scanlines."""
+def png_distinct_bytes(png: bytes) -> int:
+    """Distinct byte values of the PNG's decompressed (filtered) scanlines: a blank page has a
+    handful (white, the filter bytes, zero deltas), a drawn page nearly all 256."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     data, at = b"", 8
     while at < len(png):
@@ -159,8 +160,7 @@ def png_pixels_vary(png: bytes) -> tuple[int, float]:
         if kind == b"IDAT":
             data += png[at + 8:at + 8 + length]
         at += 12 + length
-    raw = zlib.decompress(data)
-    return len(set(raw)), sum(b != 255 for b in raw[::97]) / len(raw[::97])
+    return len(set(zlib.decompress(data)))
 
 
 PROBE = """<script>
@@ -188,8 +188,7 @@ def test_default_report_in_chromium_is_drawn_within_1280_px(default_pages, tmp_p
     shot = subprocess.run([*common, f"--screenshot={tmp_path / 'report.png'}", html_file.as_uri()],
                           capture_output=True, text=True, timeout=120)
     assert (tmp_path / "report.png").is_file(), shot.stderr[-2000:]
-    distinct, not_white = png_pixels_vary((tmp_path / "report.png").read_bytes())
-    assert distinct > 30 and not_white > 0.01, (distinct, not_white)
+    assert png_distinct_bytes((tmp_path / "report.png").read_bytes()) > 64
     dom = subprocess.run([*common, "--dump-dom", html_file.as_uri()], capture_output=True, text=True, timeout=120)
     widths = re.search(r'data-widths="(\d+) (\d+)"', dom.stdout)
     assert widths, dom.stderr[-2000:]
