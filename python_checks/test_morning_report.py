@@ -165,8 +165,11 @@ def png_distinct_bytes(png: bytes) -> int:
 
 PROBE = """<script>
 window.addEventListener('load', () => {
+  // a line may be flat (one side of its box zero); a bar, dot or band needs an area
   const drawn = svg => [...svg.querySelectorAll('.mark')].filter(m => {
-    const box = m.getBBox(); return box.width > 0 || box.height > 0; }).length;
+    const box = m.getBBox();
+    return m.tagName === 'polyline' ? box.width > 0 || box.height > 0 : box.width > 0 && box.height > 0;
+  }).length;
   for (const card of document.querySelectorAll('article.card')) {
     card.setAttribute('data-drawn-marks', [...card.querySelectorAll('figure svg')].map(drawn).join(' '));
   }
