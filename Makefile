@@ -33,13 +33,15 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install install-spark simulate-small run daily repair test lint score build-small build-and-pytest pytest spark-build bench clean
+.PHONY: help install install-spark simulate-small run daily repair report test lint score build-small build-and-pytest pytest spark-build bench clean
 
 help:
 	@echo "make run          install, simulate the default dataset into data/, dbt build, print a summary"
 	@echo "                  (PRESET=small: the small dataset, ~1.5 min; LANDED_THROUGH=<date>: land up to that day)"
 	@echo "make daily        after make run LANDED_THROUGH=<date>: land the next day, nightly incremental build"
 	@echo "make repair       after removing a bad file: LANDED_SINCE=<its landing date> re-stages since then"
+	@echo "make report       the morning report of the make-run warehouse as one HTML file in reports/"
+	@echo "                  (REPORT_DATE=YYYY-MM-DD: another day, default the latest; OUT=<file>)"
 	@echo "make test         lint, build and test on a small simulated dataset, run python_checks"
 	@echo "make spark-build  dbt build on the spark target (local PySpark) over the small dataset"
 	@echo "make bench        timings at SIZES (default 1m 10m 100m) app events -> docs/benchmarks.md"
@@ -100,6 +102,18 @@ repair:
 	$(REPAIR_ENV) $(DBT) run-operation withdraw_rows_landed_since --args '{landed_since: "$(LANDED_SINCE)"}'
 	$(REPAIR_ENV) $(DBT) build --select path:models/staging --indirect-selection cautious
 	$(REPAIR_ENV) $(DBT) build --exclude path:models/staging --full-refresh
+
+# The morning report (docs/morning_report.md): headline tiles, alert cards,
+# running experiments and data health of one day as a self-contained HTML
+# page, from the make-run warehouse (or SV_DUCKDB_PATH; its published Parquet
+# while a build holds it). REPORT_DATE defaults to the latest day of the
+# marts, OUT to reports/morning_report_<date>.html, next to the readouts
+# (reports/<experiment_id>.html) the page links to.
+report: install
+	@[[ -z "$(REPORT_DATE)" || "$(REPORT_DATE)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]] || \
+		{ echo "usage: make report [REPORT_DATE=YYYY-MM-DD] [OUT=<file.html>]" >&2; exit 2; }
+	$(PY) analyses/render_morning_report.py --duckdb "$${SV_DUCKDB_PATH:-$(RUN_DIR)/warehouse.duckdb}" \
+		$(if $(REPORT_DATE),--date $(REPORT_DATE)) $(if $(OUT),--out "$(OUT)")
 
 # --------------------------------------------------------------- make test
 # Lint runs next to the build and pytest (its own DuckDB file and dbt

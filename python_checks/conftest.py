@@ -164,9 +164,11 @@ def new_sandbox(parsed_project, tmp_path_factory):
 
 
 # What the checks on the default preset read: the core indicators' anomaly
-# scoring (test_core_anomalies.py) and the experiment decisions
-# (test_experiment_decisions.py), the rollout event study (test_rollout_event_study.py),
-# models and seeds only.
+# scoring (test_core_anomalies.py), the experiment decisions
+# (test_experiment_decisions.py), the morning report built from both
+# (test_morning_report.py: its experiments and data-health sections read the
+# staging tables these build on) and the rollout event study
+# (test_rollout_event_study.py), models and seeds only.
 DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions",
                           "+fct_rewards_event_study"]
 

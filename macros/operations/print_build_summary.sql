@@ -166,6 +166,7 @@
     {{ print('  README.md "Domains" (every mart, with its docs/ page) and "Configuration" (the SV_* variables)') }}
     {{ print('  experiment readout: ' ~ env_prefix ~ '.venv/bin/python analyses/render_experiment_readout.py'
              ~ ' --experiment exp_001 --out reports/exp_001.html') }}
+    {{ print('  morning report:     ' ~ env_prefix ~ 'make report (writes reports/morning_report_<date>.html)') }}
     {{ print('  daily digest:       ' ~ env_prefix ~ 'DBT_PROFILES_DIR=. .venv/bin/dbt show --select daily_health_digest --limit -1 --output json') }}
     {{ print('  metrics:            ' ~ env_prefix ~ '.venv/bin/mf query --metrics dau,ad_revenue_usd --group-by metric_time__day') }}
     {%- if database_path %}
