@@ -164,9 +164,11 @@ def new_sandbox(parsed_project, tmp_path_factory):
 
 
 # What the checks on the default preset read: the core indicators' anomaly
-# scoring (test_core_anomalies.py) and the experiment decisions
-# (test_experiment_decisions.py), models and seeds only.
-DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions"]
+# scoring (test_core_anomalies.py), the experiment decisions
+# (test_experiment_decisions.py) and the marketplace experiments
+# (test_marketplace_experiments.py), models and seeds only.
+DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions",
+                          "+fct_marketplace_experiment_estimates"]
 
 
 @pytest.fixture(scope="session")

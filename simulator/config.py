@@ -5,7 +5,7 @@ import datetime as dt
 PRESETS = {
     # CI / tests: dbt on DuckDB and Spark read it, so keep it small.
     "small": dict(users=1500, days=35, labelers=200, advertisers=40,
-                  marketplace_viewers=240, marketplace_creators=80),
+                  marketplace_viewers=300, marketplace_creators=120),
     # `make run`: a few million app events.
     "default": dict(users=20000, days=56, labelers=1000, advertisers=150,
                     marketplace_viewers=1000, marketplace_creators=250),

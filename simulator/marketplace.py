@@ -89,9 +89,9 @@ def _draws(W, rep, g, nv, nc):
     r = W.rng(f"marketplace_{rep}_{g}")
     D, PRE = W.D, 0
     P = SimpleNamespace(nv=nv, nc=nc)
-    P.q = r.beta(8.0, 5.0, nv)                              # daily activity propensity
-    P.budget = np.exp(r.normal(np.log(4.0), 0.25, nv))      # views per active day
-    P.score = np.exp(r.normal(0.0, 0.35, nc))               # creator ranking score
+    P.q = r.beta(16.0, 8.0, nv)                              # daily activity propensity
+    P.budget = np.exp(r.normal(np.log(3.5), 0.15, nv))      # views per active day
+    P.score = np.exp(r.normal(0.0, 0.25, nc))               # creator ranking score
     P.affinity = np.exp(r.normal(0.0, 0.3, (nv, nc)))       # viewer x creator taste
     P.post = np.exp(r.normal(np.log(0.3), 0.3, nc))         # videos per creator-day
     P.u_active = r.random((nv, D))
