@@ -238,7 +238,10 @@ class MarketExp:
         self.start_us = W.start_us + m.start_day * DAY
         self.end_us = self.data_end_us = W.end_us
         P = m.P
-        self.spec = dict(n=m.n, name=f"feed_creator_boost_{m.design}_{m.rep:02d}", domain="creators",
+        # a viewer-randomized feed change is an engagement experiment for the generic engine
+        # (its catalog then measures watch seconds per user); the others are creator experiments
+        domain = "engagement" if m.design == "viewer_side" else "creators"
+        self.spec = dict(n=m.n, name=f"feed_creator_boost_{m.design}_{m.rep:02d}", domain=domain,
                          unit=m.unit, variants=["control", "treatment"], shares=[0.5, 0.5],
                          metric=m.metric, effects={m.metric: [float(m.arm_effect)]},
                          hypothesis=f"A feed boost for creators, {m.design.replace('_', '-')} "
