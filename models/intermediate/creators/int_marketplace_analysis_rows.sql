@@ -116,8 +116,8 @@ creator_views as (
         on units.experiment_id = experiment_windows.experiment_id
     inner join views
         on units.unit_id = views.creator_id
-            and views.viewed_at >= experiment_windows.pre_period_start_at
-            and views.viewed_at < experiment_windows.window_end_at
+            and experiment_windows.pre_period_start_at <= views.viewed_at
+            and experiment_windows.window_end_at > views.viewed_at
     where units.unit_type = 'creator'
 
 ),
@@ -135,8 +135,8 @@ viewer_views as (
         on units.experiment_id = experiment_windows.experiment_id
     inner join views
         on units.unit_id = views.viewer_id
-            and views.viewed_at >= experiment_windows.started_at
-            and views.viewed_at < experiment_windows.window_end_at
+            and experiment_windows.started_at <= views.viewed_at
+            and experiment_windows.window_end_at > views.viewed_at
     where units.unit_type = 'user'
 
 ),
@@ -152,8 +152,8 @@ creator_published as (
         on units.experiment_id = experiment_windows.experiment_id
     inner join videos
         on units.unit_id = videos.creator_id
-            and videos.published_at >= experiment_windows.started_at
-            and videos.published_at < experiment_windows.window_end_at
+            and experiment_windows.started_at <= videos.published_at
+            and experiment_windows.window_end_at > videos.published_at
     where units.unit_type = 'creator'
     group by units.experiment_id, units.unit_id
 
@@ -230,7 +230,7 @@ pair_totals as (
         experiment_id,
         viewer_id,
         creator_id,
-        count(*) as views,
+        count(*) as view_count,
         sum(watch_milliseconds) as watch_milliseconds
     from viewer_views
     group by experiment_id, viewer_id, creator_id
@@ -245,7 +245,7 @@ two_sided_pairs as (
         creators.unit_id as creator_id,
         viewers.arm as viewer_arm,
         creators.arm as creator_arm,
-        cast(coalesce(pair_totals.views, 0) as {{ dbt.type_float() }}) as views,
+        cast(coalesce(pair_totals.view_count, 0) as {{ dbt.type_float() }}) as view_count,
         cast(coalesce(pair_totals.watch_milliseconds, 0) as {{ dbt.type_float() }}) / 1000.0
             as watch_seconds
     from units as viewers
@@ -394,7 +394,7 @@ analysis_rows as (
         creator_id,
         viewer_arm,
         creator_arm,
-        views as outcome
+        view_count as outcome
     from two_sided_pairs
 
 ),

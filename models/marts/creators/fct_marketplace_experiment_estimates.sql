@@ -266,6 +266,35 @@ clusters_summed as (
 
 ),
 
+cluster_counts as (
+
+    -- G of each clustering: viewers, creators, and the pairs (one per row)
+    select
+        experiment_id,
+        metric_name,
+        analysis_scope,
+        'viewer' as cluster_kind,
+        cast(viewers as {{ dbt.type_float() }}) as cluster_count
+    from scopes
+    union all
+    select
+        experiment_id,
+        metric_name,
+        analysis_scope,
+        'creator' as cluster_kind,
+        cast(creators as {{ dbt.type_float() }}) as cluster_count
+    from scopes
+    union all
+    select
+        experiment_id,
+        metric_name,
+        analysis_scope,
+        'pair' as cluster_kind,
+        cast(analysed_rows as {{ dbt.type_float() }}) as cluster_count
+    from scopes
+
+),
+
 variance_parts as (
 
     -- statsmodels' CRV1 factor per clustering: G/(G-1) * (N-1)/(N-K); the two-way
@@ -280,49 +309,25 @@ variance_parts as (
             else 1.0
         end
         * clusters_summed.absolute_meat
-        * factors.groups / (factors.groups - 1.0)
+        * cluster_counts.cluster_count / (cluster_counts.cluster_count - 1.0)
         * (scopes.analysed_rows - 1.0) / (scopes.analysed_rows - scopes.cells) as absolute_variance_part,
         case
             when clusters_summed.cluster_kind = 'pair' then -1.0
             else 1.0
         end
         * clusters_summed.relative_meat
-        * factors.groups / (factors.groups - 1.0)
+        * cluster_counts.cluster_count / (cluster_counts.cluster_count - 1.0)
         * (scopes.analysed_rows - 1.0) / (scopes.analysed_rows - scopes.cells) as relative_variance_part
     from clusters_summed
     inner join scopes
         on clusters_summed.experiment_id = scopes.experiment_id
             and clusters_summed.metric_name = scopes.metric_name
             and clusters_summed.analysis_scope = scopes.analysis_scope
-    inner join (
-        select
-            experiment_id,
-            metric_name,
-            analysis_scope,
-            'viewer' as cluster_kind,
-            cast(viewers as {{ dbt.type_float() }}) as groups
-        from scopes
-        union all
-        select
-            experiment_id,
-            metric_name,
-            analysis_scope,
-            'creator' as cluster_kind,
-            cast(creators as {{ dbt.type_float() }}) as groups
-        from scopes
-        union all
-        select
-            experiment_id,
-            metric_name,
-            analysis_scope,
-            'pair' as cluster_kind,
-            cast(analysed_rows as {{ dbt.type_float() }}) as groups
-        from scopes
-    ) as factors
-        on clusters_summed.experiment_id = factors.experiment_id
-            and clusters_summed.metric_name = factors.metric_name
-            and clusters_summed.analysis_scope = factors.analysis_scope
-            and clusters_summed.cluster_kind = factors.cluster_kind
+    inner join cluster_counts
+        on clusters_summed.experiment_id = cluster_counts.experiment_id
+            and clusters_summed.metric_name = cluster_counts.metric_name
+            and clusters_summed.analysis_scope = cluster_counts.analysis_scope
+            and clusters_summed.cluster_kind = cluster_counts.cluster_kind
 
 ),
 
