@@ -167,10 +167,11 @@ def new_sandbox(parsed_project, tmp_path_factory):
 # scoring (test_core_anomalies.py), the experiment decisions
 # (test_experiment_decisions.py), the morning report built from both
 # (test_morning_report.py: its experiments and data-health sections read the
-# staging tables these build on) and the rollout event study
-# (test_rollout_event_study.py), models and seeds only.
+# staging tables these build on), the rollout event study
+# (test_rollout_event_study.py) and the marketplace experiments
+# (test_marketplace_experiments.py), models and seeds only.
 DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions",
-                          "+fct_rewards_event_study"]
+                          "+fct_rewards_event_study", "+fct_marketplace_experiment_estimates"]
 
 
 @pytest.fixture(scope="session")

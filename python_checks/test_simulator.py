@@ -72,7 +72,8 @@ CONTRACT = {
     "experimentation.experiments": dict(experiment_id=S, experiment_name=S, domain=S, randomization_unit=S,
                                         control_variant=S, variants=S, traffic_shares=S, started_at=TS,
                                         ended_at=TS, primary_metric=S, hypothesis=S),
-    "experimentation.assignments": dict(assignment_id=S, experiment_id=S, unit_id=S, variant=S, assigned_at=TS),
+    "experimentation.assignments": dict(assignment_id=S, experiment_id=S, unit_id=S, variant=S, assigned_at=TS,
+                                        unit_type=S),
     "experimentation.exposures": dict(exposure_id=S, experiment_id=S, unit_id=S, variant=S, exposed_at=TS),
 }
 

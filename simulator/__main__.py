@@ -12,7 +12,8 @@ from .config import PRESETS, make_config
 
 # generation settings: with --append-day they come from run_summary.json instead
 WORLD_FLAGS = ("preset", "seed", "users", "days", "labelers", "advertisers", "start_date", "fault_scale",
-              "rollout_effect")
+              "rollout_effect", "marketplace_replicates", "marketplace_viewers", "marketplace_creators",
+              "marketplace_interference")
 
 
 def main(argv=None):
@@ -30,6 +31,12 @@ def main(argv=None):
     p.add_argument("--fault-scale", type=float, help="multiplies fault rates; 0 disables faults")
     p.add_argument("--rollout-effect", choices=["dynamic", "constant", "zero"],
                    help="shape of the rewards launch effect (dynamic: ramps up, differs by cohort)")
+    p.add_argument("--marketplace-replicates", type=int,
+                   help="independent marketplace experiment markets, three designs each (1; 0 disables)")
+    p.add_argument("--marketplace-viewers", type=int, help="viewers per marketplace design")
+    p.add_argument("--marketplace-creators", type=int, help="creators per marketplace design")
+    p.add_argument("--no-marketplace-interference", dest="marketplace_interference", action="store_const",
+                   const=False, help="a creator boost displaces no other creator's views")
     cycle = p.add_mutually_exclusive_group()
     cycle.add_argument("--landed-through", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="write only the landing files of days <= this date (truth/ stays complete)")
@@ -51,7 +58,11 @@ def main(argv=None):
         cfg = make_config(a.out, a.preset or "default", seed=42 if a.seed is None else a.seed, users=a.users,
                           days=a.days, labelers=a.labelers, advertisers=a.advertisers,
                           start_date=a.start_date, fault_scale=a.fault_scale,
-                          rollout_effect=a.rollout_effect)
+                          rollout_effect=a.rollout_effect,
+                          marketplace_replicates=a.marketplace_replicates,
+                          marketplace_viewers=a.marketplace_viewers,
+                          marketplace_creators=a.marketplace_creators,
+                          marketplace_interference=a.marketplace_interference)
         run(cfg, landed_through=a.landed_through)
     except SimulatorError as exc:
         print(f"python -m simulator: error: {exc}", file=sys.stderr)

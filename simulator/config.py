@@ -4,9 +4,11 @@ import datetime as dt
 
 PRESETS = {
     # CI / tests: dbt on DuckDB and Spark read it, so keep it small.
-    "small": dict(users=1500, days=35, labelers=200, advertisers=40),
+    "small": dict(users=1500, days=35, labelers=200, advertisers=40,
+                  marketplace_viewers=300, marketplace_creators=120),
     # `make run`: a few million app events.
-    "default": dict(users=20000, days=56, labelers=1000, advertisers=150),
+    "default": dict(users=20000, days=56, labelers=1000, advertisers=150,
+                    marketplace_viewers=1000, marketplace_creators=250),
 }
 
 
@@ -25,6 +27,12 @@ class Config:
     violating_share: float = 0.03    # share of videos that violate a policy
     fault_scale: float = 1.0         # multiplies every fault rate (0 disables faults)
     rollout_effect: str = "dynamic"  # dynamic | constant | zero (simulator/rollout_dynamics.py)
+
+    # two-sided marketplace experiments (simulator/marketplace.py): per design market
+    marketplace_viewers: int = 1000
+    marketplace_creators: int = 250
+    marketplace_replicates: int = 1  # independent markets (3 designs each); 0 disables them
+    marketplace_interference: bool = True   # False: a boost displaces no one's views
 
     def as_dict(self):
         d = asdict(self)

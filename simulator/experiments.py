@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .common import DAY, SEC, MIN, TS_NULL, first_per_group
-from .tables import Table, id_col, ts_col, Col
+from .tables import Table, id_col, ts_col, Col, enum_col
 
 NEVER = np.iinfo(np.int64).max
 
@@ -162,9 +162,13 @@ def build_experiments(W, exps, unit_prefix):
         exp_rows.append(e)
         units = np.flatnonzero(e.arm >= 0)
         # compact dtypes (ids int32, small codes int16/int8): exposures scale with sessions
+        # unit_type: which side of a two-sided experiment the unit is on (marketplace
+        # experiments only; null means the experiment's randomization_unit)
+        unit_type = getattr(e, "unit_type", None)
         a_parts.append((np.full(len(units), e.n, np.int16), units.astype(np.int32),
                         e.arm[units].astype(np.int16), e.assigned_at[units],
-                        np.full(len(units), ["user", "labeler", "creator"].index(s["unit"]), np.int8)))
+                        np.full(len(units), ["user", "labeler", "creator"].index(s["unit"]), np.int8),
+                        np.full(len(units), -1, np.int8) if unit_type is None else unit_type[units]))
         # exposure rows: the first candidate per unit, later ones with some probability
         cu, ct = e.cand_unit, e.cand_ts
         first = first_per_group(cu)
@@ -238,9 +242,11 @@ def build_experiments(W, exps, unit_prefix):
     e_id = np.concatenate([p[0] for p in a_parts]); u = np.concatenate([p[1] for p in a_parts])
     v = np.concatenate([p[2] for p in a_parts]); at = np.concatenate([p[3] for p in a_parts])
     kind = np.concatenate([p[4] for p in a_parts])
+    unit_type = np.concatenate([p[5] for p in a_parts])
     del a_parts
     o = np.lexsort((u, at))
     e_id = e_id[o]; u = u[o]; v = v[o]; at = at[o]; kind = kind[o]   # one at a time
+    unit_type = unit_type[o]
     vnames = {e.n: e.spec["variants"] for e in exps}
     t_asg = Table("experimentation", "assignments", {
         "assignment_id": id_col(np.arange(1, len(u) + 1), "asg", 7),
@@ -248,6 +254,7 @@ def build_experiments(W, exps, unit_prefix):
         "unit_id": _unit_col(u, kind, unit_prefix),
         "variant": _variant_col(e_id, v, vnames),
         "assigned_at": ts_col(at),
+        "unit_type": enum_col(unit_type, ["user", "creator"]),
         "_loaded_at": ts_col(W.loaded(r, at, 1, 20)),
     })
     t_asg.meta = dict(exp=e_id.astype(np.int16))

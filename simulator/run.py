@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from . import ads, app, creators, faults, labeling, rollout_dynamics, trust
+from . import ads, app, creators, faults, labeling, marketplace, rollout_dynamics, trust
 from .common import DAY, EPOCH, return_freed_memory
 from .experiments import DESIGN, Exp, build_experiments
 from .tables import landing_days, write_table
@@ -60,6 +60,10 @@ def simulate(cfg):
     trust.proactive(W, V)
     L = labeling.gen_labelers(W)
     X = {s["n"]: Exp(W, s) for s in DESIGN}
+    # marketplace experiments: their own populations, ids after the app's users and videos
+    markets = marketplace.gen_markets(W, U.n, V.n) if marketplace.enabled(W) else []
+    n_units = U.n + sum(m.nv + m.nc for m in markets)
+    MX = [marketplace.MarketExp(W, m, n_units) for m in markets]
     for e in X.values():
         e.assign(W, {"user": U.signup, "creator": C.reg, "labeler": L.joined}[e.spec["unit"]])
     S = app.gen_sessions(W, U)
@@ -76,17 +80,21 @@ def simulate(cfg):
     tabs.append(trust.reports_and_decisions(W, V, R))
     tabs += trust.decisions_tables(W, U, V, C)
     tabs += trust.reference_tables(W)
-    t_exp, t_asg, t_xpo = build_experiments(W, [X[k] for k in sorted(X)], UNIT_PREFIX)
+    t_exp, t_asg, t_xpo = build_experiments(W, [X[k] for k in sorted(X)] + MX, UNIT_PREFIX)
     tabs += [t_exp, t_asg, t_xpo]
-    for e in X.values():   # every effect is injected: free the per-unit arrays
+    for e in list(X.values()) + MX:   # every effect is injected: free the per-unit arrays
         e.arm = e.assigned_at = e.first = e.cand_unit = e.cand_ts = None
+    if markets:
+        marketplace.merge_into_world(W, U, C, V, S, E, markets)
+    W.truth["marketplace_effects"] = marketplace.truth_frame(markets)
+    del markets, MX
     t_users, t_videos, t_events = app.users_table(W, U), app.videos_table(W, V), app.events_table(W, U, S, E)
     del S   # the events table keeps only the session lookups it needs
     t_cr, t_roll = app.creators_table(W, U, C)
     tabs += [t_users, t_videos, t_events, t_cr, t_roll]
     # events' faults are chosen first: prevalence samples, payouts and the prevalence
     # truth are computed from the clean (staged) views only
-    ev_plan = faults.choose(W, t_events, faults.SPEC[("app", "events")])
+    ev_plan = faults.choose(W, t_events, faults.SPEC[("app", "events")], W.protect.pop(("app", "events"), None))
     clean = ~faults.quarantined_mask(t_events, ev_plan)
     tabs.append(trust.prevalence(W, V, E, clean))
     tabs += creators.gen_rewards(W, U, C, V, E, clean)
@@ -99,6 +107,7 @@ def simulate(cfg):
 
     prot = faults.protect_from_children(W)
     key_exps = [n for n, e in X.items() if e.spec.get("srm") or e.spec.get("cuped")]
+    key_exps += [int(n) for n in np.unique(t_exp.cols["experiment_id"].data) if n >= marketplace.FIRST_EXPERIMENT]
     px = prot.get(("experimentation", "exposures"), np.zeros(len(t_xpo), bool))
     prot[("experimentation", "exposures")] = px | t_xpo.meta["first"] | np.isin(t_xpo.meta["exp"], key_exps)
     pa_ = prot.get(("experimentation", "assignments"), np.zeros(len(t_asg), bool))

@@ -16,6 +16,7 @@ final as (
         unit_id,
         variant,
         assigned_at,
+        unit_type,
         _loaded_at
     from deduplicated
     where landing_order = 1

@@ -2,7 +2,7 @@
     materialized='view',
     meta={'raw_row_json': [
         'assignment_id', 'experiment_id', 'unit_id', 'variant', 'assigned_at',
-        '_loaded_at'
+        'unit_type', '_loaded_at'
     ]}
 ) }}
 
@@ -28,6 +28,9 @@ typed as (
         cast(unit_id as {{ dbt.type_string() }}) as unit_id,
         cast(variant as {{ dbt.type_string() }}) as variant,
         {{ typed_timestamp('assigned_at') }},
+        -- added column (marketplace experiments): the side of a two-sided experiment the
+        -- unit is on; null means the experiment's randomization_unit
+        cast(unit_type as {{ dbt.type_string() }}) as unit_type,
         {{ typed_timestamp('_loaded_at') }}
     from source
 
@@ -48,6 +51,9 @@ checked as (
         {{ quarantine_reason(
             primary_key=['assignment_id'],
             required_ids=['experiment_id', 'unit_id'],
+            enums=[
+                ['unit_type', 'assignment_unit_type', true]
+            ],
             timestamps=['assigned_at'],
             orphans=[
                 ['experiment_id', 'parent_experiment_id']
@@ -67,6 +73,7 @@ final as (
         unit_id,
         variant,
         assigned_at,
+        unit_type,
         _loaded_at,
         quarantine_reason
     from checked
