@@ -11,7 +11,8 @@ import sys
 from .config import PRESETS, make_config
 
 # generation settings: with --append-day they come from run_summary.json instead
-WORLD_FLAGS = ("preset", "seed", "users", "days", "labelers", "advertisers", "start_date", "fault_scale")
+WORLD_FLAGS = ("preset", "seed", "users", "days", "labelers", "advertisers", "start_date", "fault_scale",
+               "enrollment_effect")
 
 
 def main(argv=None):
@@ -27,6 +28,7 @@ def main(argv=None):
     p.add_argument("--advertisers", type=int)
     p.add_argument("--start-date", type=dt.date.fromisoformat, default=None)
     p.add_argument("--fault-scale", type=float, help="multiplies fault rates; 0 disables faults")
+    p.add_argument("--enrollment-effect", type=float, help="videos/day enrolling in rewards adds (0.15; 0: none)")
     cycle = p.add_mutually_exclusive_group()
     cycle.add_argument("--landed-through", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="write only the landing files of days <= this date (truth/ stays complete)")
@@ -47,7 +49,8 @@ def main(argv=None):
             return
         cfg = make_config(a.out, a.preset or "default", seed=42 if a.seed is None else a.seed, users=a.users,
                           days=a.days, labelers=a.labelers, advertisers=a.advertisers,
-                          start_date=a.start_date, fault_scale=a.fault_scale)
+                          start_date=a.start_date, fault_scale=a.fault_scale,
+                          enrollment_effect=a.enrollment_effect)
         run(cfg, landed_through=a.landed_through)
     except SimulatorError as exc:
         print(f"python -m simulator: error: {exc}", file=sys.stderr)

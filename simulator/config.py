@@ -24,6 +24,7 @@ class Config:
     ring_share: float = 0.01         # share of users in coordinated rings
     violating_share: float = 0.03    # share of videos that violate a policy
     fault_scale: float = 1.0         # multiplies every fault rate (0 disables faults)
+    enrollment_effect: float = 0.15  # videos/day enrolling adds once ramped up (0: none; enrollment_selection)
 
     def as_dict(self):
         d = asdict(self)
