@@ -165,8 +165,10 @@ def new_sandbox(parsed_project, tmp_path_factory):
 
 # What the checks on the default preset read: the core indicators' anomaly
 # scoring (test_core_anomalies.py) and the experiment decisions
-# (test_experiment_decisions.py), models and seeds only.
-DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions"]
+# (test_experiment_decisions.py), the enrollment effect against its truth
+# (test_enrollment_effect.py), models and seeds only.
+DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions",
+                          "+fct_rewards_enrollment_effect"]
 
 
 @pytest.fixture(scope="session")
