@@ -19,6 +19,12 @@ leaves the program. The truth (truth/enrollment_effects.csv) is that lift
 averaged over the enrolled creator-days of each week since enrolment, for the
 creators the enrollment DiD analyses (registered before the window, enrolled
 inside its full weeks); weeks are the window's 7-day blocks from its first day.
+
+Enrolling is one of the things a country launch lets creators do, so the lift is
+part of the launch's intention-to-treat effect: truth/enrollment_lift_in_rollout.csv
+gives its mean per launch cohort x week since launch over the creator-days of the
+cohort's creators registered before the window (the rollout DiD's units), to add
+to the launch's own effect. `--enrollment-effect 0` removes it.
 """
 import numpy as np
 import pandas as pd
@@ -81,6 +87,7 @@ def extra_rate(W, C, days, season):
     plan_enrollment(W, C)
     lift = enrollment_lift(W, C, days)
     W.truth["enrollment_effects"] = enrollment_truth(W, C, days, lift)
+    W.truth["enrollment_lift_in_rollout"] = rollout_lift(W, C, days, lift)
     return C.base[:, None] * season[None, :] * (_growth(W, C.growth, days) - 1.0) + lift
 
 
@@ -102,3 +109,26 @@ def enrollment_truth(W, C, days, lift):
                              creator_days=int(m.sum())))
     return pd.DataFrame(rows, columns=["program", "weeks_since_enrollment", "metric_name", "true_att",
                                        "enrolled_creators", "creator_days"])
+
+
+def rollout_lift(W, C, days, lift):
+    """Mean enrolment lift per launch cohort x week since launch (floor((day - launch) / 7))
+    over the cohort's creators registered before the window, window days only."""
+    rows = []
+    in_window = (days >= 0) & (days < W.D)
+    dw = days[in_window]
+    pre = C.reg < W.start_us
+    for launch_day in sorted(set(int(x) for x in C.launch_day[C.launch_day < W.D])):
+        ci = np.flatnonzero(pre & (C.launch_day == launch_day))
+        if len(ci) == 0:
+            continue
+        v = lift[ci][:, in_window]
+        since = dw - launch_day
+        for k in np.unique(since[since >= 0] // 7):
+            m = (since >= 0) & (since // 7 == k)
+            rows.append(dict(program="creator_rewards",
+                             launched_on=pd.Timestamp(W.start_us + launch_day * DAY, unit="us").date(),
+                             weeks_since_launch=int(k), metric_name="videos_published_per_creator_day",
+                             enrollment_lift=float(v[:, m].mean()), creator_days=int(len(ci) * m.sum())))
+    return pd.DataFrame(rows, columns=["program", "launched_on", "weeks_since_launch", "metric_name",
+                                       "enrollment_lift", "creator_days"])
