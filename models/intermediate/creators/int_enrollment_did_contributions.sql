@@ -20,10 +20,15 @@ panel as (
 
 weeks as (
 
-    select distinct
-        week_index,
-        week_start
+    select distinct week_index
     from panel
+
+),
+
+last_week as (
+
+    select max(week_index) as week_index
+    from weeks
 
 ),
 
@@ -44,7 +49,8 @@ groups_in_panel as (
         enrolled_creators.country,
         enrolled_creators.enrollment_week_index as group_week_index
     from enrolled_creators
-    where enrolled_creators.enrollment_week_index between 1 and (select max(week_index) from weeks)
+    cross join last_week
+    where enrolled_creators.enrollment_week_index between 1 and last_week.week_index
 
 ),
 
@@ -76,8 +82,8 @@ members as (
             cells.country = enrolled_creators.country
             and (
                 enrolled_creators.enrollment_week_index = cells.group_week_index
-                or enrolled_creators.enrollment_week_index
-                > greatest(cells.period_week_index, cells.base_week_index)
+                or greatest(cells.period_week_index, cells.base_week_index)
+                < enrolled_creators.enrollment_week_index
             )
 
 ),

@@ -30,18 +30,49 @@ window_bounds as (
 
     select
         min(activity_date) as window_start,
-        floor(({{ dbt.datediff('min(activity_date)', 'max(activity_date)', 'day') }} + 1) / 7) as full_weeks
+        max(activity_date) as window_end
     from creator_days
+
+),
+
+-- days since the window start of each creator-day and first enrollment
+creator_day_offsets as (
+
+    select
+        creator_days.creator_id,
+        creator_days.videos_published,
+        {{ dbt.datediff('bounds.window_start', 'creator_days.activity_date', 'day') }} as day_offset
+    from creator_days
+    cross join window_bounds as bounds
+
+),
+
+full_weeks as (
+
+    select floor((max(day_offset) + 1) / 7) as week_count
+    from creator_day_offsets
 
 ),
 
 first_enrollments as (
 
     select
-        creator_id,
-        min(enrolled_at) as enrolled_at
+        enrollments.creator_id,
+        min(enrollments.enrolled_at) as enrolled_at
     from enrollments
-    group by creator_id
+    group by enrollments.creator_id
+
+),
+
+enrollment_offsets as (
+
+    select
+        first_enrollments.creator_id,
+        first_enrollments.enrolled_at,
+        {{ dbt.datediff('bounds.window_start', 'cast(first_enrollments.enrolled_at as date)', 'day') }}
+            as day_offset
+    from first_enrollments
+    cross join window_bounds as bounds
 
 ),
 
@@ -50,14 +81,12 @@ panel_creators as (
     select
         creators.creator_id,
         creators.country,
-        first_enrollments.enrolled_at,
-        cast(floor(
-            {{ dbt.datediff('window_bounds.window_start', 'cast(first_enrollments.enrolled_at as date)', 'day') }} / 7
-        ) as int) as enrollment_week_index
+        enrollment_offsets.enrolled_at,
+        cast(floor(enrollment_offsets.day_offset / 7) as int) as enrollment_week_index
     from creators
     cross join window_bounds
-    left join first_enrollments
-        on creators.creator_id = first_enrollments.creator_id
+    left join enrollment_offsets
+        on creators.creator_id = enrollment_offsets.creator_id
     where creators.registered_at < cast(window_bounds.window_start as timestamp)
 
 ),
@@ -65,22 +94,16 @@ panel_creators as (
 creator_weeks as (
 
     select
-        creator_days.creator_id,
-        cast(floor(
-            {{ dbt.datediff('window_bounds.window_start', 'creator_days.activity_date', 'day') }} / 7
-        ) as int) as week_index,
-        min(window_bounds.window_start) as window_start,
+        creator_day_offsets.creator_id,
+        cast(floor(creator_day_offsets.day_offset / 7) as int) as week_index,
         count(*) as days_observed,
-        sum(creator_days.videos_published) as videos_published
-    from creator_days
-    cross join window_bounds
-    where {{ dbt.datediff('window_bounds.window_start', 'creator_days.activity_date', 'day') }}
-        < 7 * window_bounds.full_weeks
+        sum(creator_day_offsets.videos_published) as videos_published
+    from creator_day_offsets
+    cross join full_weeks
+    where creator_day_offsets.day_offset < 7 * full_weeks.week_count
     group by
-        creator_days.creator_id,
-        cast(floor(
-            {{ dbt.datediff('window_bounds.window_start', 'creator_days.activity_date', 'day') }} / 7
-        ) as int)
+        creator_day_offsets.creator_id,
+        cast(floor(creator_day_offsets.day_offset / 7) as int)
 
 ),
 
@@ -90,7 +113,7 @@ final as (
         panel_creators.creator_id,
         panel_creators.country,
         creator_weeks.week_index,
-        cast({{ dbt.dateadd('day', '7 * creator_weeks.week_index', 'creator_weeks.window_start') }} as date)
+        cast({{ dbt.dateadd('day', '7 * creator_weeks.week_index', 'window_bounds.window_start') }} as date)
             as week_start,
         panel_creators.enrolled_at,
         panel_creators.enrollment_week_index,
@@ -101,6 +124,7 @@ final as (
     from panel_creators
     inner join creator_weeks
         on panel_creators.creator_id = creator_weeks.creator_id
+    cross join window_bounds
 
 )
 
