@@ -8,10 +8,10 @@
 --                     enrollment week g x week t (int_enrollment_did_contributions);
 --   event_time_att    ATT(g, g + e) averaged over groups weighted by their
 --                     creators, per week since enrollment e;
---   overall_att       the mean of the event_time_att rows with e >= 0;
---   pre_trend         the mean of the event_time_att rows with e <= -2 (e = -1
---                     is the base week, 0 by construction): ~0 if the
---                     comparison is fair, its p-value is the pre-trend test.
+--   overall_att       every cell with e >= 0, weighted by its treated creators;
+--   pre_trend         the same over the cells with e <= -2 (e = -1 is the base
+--                     week, 0 by construction): ~0 if the comparison is fair,
+--                     its p-value is the pre-trend test.
 -- Standard errors from influence functions at the creator level: a cell's
 -- estimate is mean(treated change) - mean(control change), its influence on a
 -- treated creator (change - treated mean) / n_treated, on a control
@@ -196,16 +196,34 @@ event_errors as (
 
 ),
 
--- overall (e >= 0) and pre-trend (e <= -2): equal-weight means of event times
-summary_members as (
+-- overall (e >= 0) and pre-trend (e <= -2): every cell of the kind weighted
+-- by its treated creators (Callaway and Sant'Anna's simple aggregation), so
+-- the sparse late event times, where few groups are observed, weigh little
+summary_cells as (
 
     select
+        country,
+        group_week_index,
+        period_week_index,
         case when weeks_since_enrollment >= 0 then 'overall_att' else 'pre_trend' end as estimate_kind,
-        weeks_since_enrollment,
         estimate,
-        cells
-    from event_estimates
+        treated_creators
+    from cells
     where weeks_since_enrollment >= 0 or weeks_since_enrollment <= -2
+
+),
+
+summary_weights as (
+
+    select
+        country,
+        group_week_index,
+        period_week_index,
+        estimate_kind,
+        estimate,
+        cast(treated_creators as double)
+        / sum(treated_creators) over (partition by estimate_kind) as weight
+    from summary_cells
 
 ),
 
@@ -213,10 +231,9 @@ summary_sizes as (
 
     select
         estimate_kind,
-        count(*) as event_times,
-        avg(estimate) as estimate,
-        sum(cells) as cells
-    from summary_members
+        sum(weight * estimate) as estimate,
+        count(*) as cells
+    from summary_weights
     group by estimate_kind
 
 ),
@@ -224,17 +241,18 @@ summary_sizes as (
 summary_influence as (
 
     select
-        summary_members.estimate_kind,
-        event_influence.creator_id,
-        sum(event_influence.influence) / min(summary_sizes.event_times) as influence
-    from summary_members
-    inner join summary_sizes
-        on summary_members.estimate_kind = summary_sizes.estimate_kind
-    inner join event_influence
-        on summary_members.weeks_since_enrollment = event_influence.weeks_since_enrollment
+        summary_weights.estimate_kind,
+        cell_influence.creator_id,
+        sum(summary_weights.weight * cell_influence.influence) as influence
+    from summary_weights
+    inner join cell_influence
+        on
+            summary_weights.country = cell_influence.country
+            and summary_weights.group_week_index = cell_influence.group_week_index
+            and summary_weights.period_week_index = cell_influence.period_week_index
     group by
-        summary_members.estimate_kind,
-        event_influence.creator_id
+        summary_weights.estimate_kind,
+        cell_influence.creator_id
 
 ),
 
