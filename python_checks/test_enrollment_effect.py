@@ -1,12 +1,13 @@
-"""The rewards enrollment effect (fct_rewards_enrollment_effect) against
-independent recomputations: the creator x week panel rebuilt in pandas from the
-raw Parquet (staging's cleaning rule, conftest.clean_raw), the group-time ATTs
-against the `differences` package (a published Callaway-Sant'Anna
-implementation, skipped with a reason when it is not installed), every row
-against a numpy implementation of the influence-function aggregation, and, on
-the default preset, against the simulator's truth (truth/enrollment_effects.csv):
-the DiD interval covers the true ATT, the naive one does not, the pre-trend
-check does not reject."""
+"""The rewards enrollment effect (fct_rewards_enrollment_effect) on the default
+preset (conftest.default_dataset: the small preset has too few enrollees for a
+cell with 5 creators on each side) against independent recomputations: the
+creator x week panel rebuilt in pandas from the staged creators, videos and
+enrollments, the group-time ATTs and their standard errors against the
+`differences` package (a published Callaway-Sant'Anna implementation; skipped
+with a reason when it is not installed), every row against a numpy
+implementation of the influence-function aggregation and Welch's test, and the
+simulator's truth (truth/enrollment_effects.csv): the DiD interval covers the
+true ATT, the naive one does not, the pre-trend check does not reject."""
 from __future__ import annotations
 
 import json
@@ -64,7 +65,8 @@ def _group_time_cells(y, group, country, min_creators=MIN_CREATORS):
                 rows.append(dict(country=c, g=g, t=t, e=t - g, att=d_t.mean() - d_c.mean(),
                                  se=float(np.sqrt((infl ** 2).sum())), n_treated=len(treated),
                                  n_control=len(control), influence=infl))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["country", "g", "t", "e", "att", "se", "n_treated", "n_control",
+                                       "influence"])
 
 
 def _aggregate(cells):
@@ -96,18 +98,37 @@ def _naive(y, group):
 
 
 @pytest.fixture(scope="module")
-def enrollment(clean_raw, sim_dir):
-    flags = json.loads((sim_dir / "truth" / "run_summary.json").read_text())["flags"]
+def default_build(default_dataset):
+    """(folder of the default-preset build, its rows of fct_rewards_enrollment_effect,
+    its staged creators, videos and enrollments)."""
+    import duckdb
+
+    from conftest import SANDBOX_DUCKDB
+
+    con = duckdb.connect(str(default_dataset / SANDBOX_DUCKDB), read_only=True)
+    try:
+        rows = con.execute("select * from fct_rewards_enrollment_effect").df()
+        creators = con.execute("select creator_id, country, registered_at from stg_creators__creators").df()
+        videos = con.execute("select video_id, creator_id, published_at from stg_app__videos").df()
+        enrollments = con.execute(
+            "select creator_id, program, enrolled_at from stg_creators__rewards_enrollments").df()
+    finally:
+        con.close()
+    return default_dataset, rows, creators, videos, enrollments
+
+
+@pytest.fixture(scope="module")
+def enrollment(default_build):
+    root, _, creators, videos, enrollments = default_build
+    flags = json.loads((root / "truth" / "run_summary.json").read_text())["flags"]
     start = pd.Timestamp(flags["start_date"])
-    y, group, country = _enrollment_panel(
-        clean_raw("creators", "creators", "creator_id"), clean_raw("app", "videos", "video_id"),
-        clean_raw("creators", "rewards_enrollments", "enrollment_id"), start, int(flags["days"]))
+    y, group, country = _enrollment_panel(creators, videos, enrollments, start, int(flags["days"]))
     return dict(y=y, group=group, country=country, start=start)
 
 
 @pytest.fixture(scope="module")
-def effect_rows(warehouse):
-    return warehouse.execute("select * from fct_rewards_enrollment_effect").df()
+def effect_rows(default_build):
+    return default_build[1]
 
 
 def test_group_time_atts_match_pandas(enrollment, effect_rows):
@@ -189,21 +210,13 @@ def test_group_time_atts_match_differences_package(enrollment, effect_rows):
 
 
 
-def test_default_preset_did_covers_truth_and_naive_does_not(default_dataset):
+def test_default_preset_did_covers_truth_and_naive_does_not(default_build):
     """On the default preset (conftest.default_dataset): the overall DiD interval covers
     the true ATT averaged over the same weeks since enrollment, the naive interval
     does not (the simulator's selection on trend and level), the pre-trend check
     does not reject."""
-    import duckdb
-
-    from conftest import SANDBOX_DUCKDB
-
-    con = duckdb.connect(str(default_dataset / SANDBOX_DUCKDB), read_only=True)
-    try:
-        rows = con.execute("select * from fct_rewards_enrollment_effect "
-                           "where estimate_kind <> 'group_time_att'").df()
-    finally:
-        con.close()
+    default_dataset, rows = default_build[:2]
+    rows = rows[rows.estimate_kind != "group_time_att"]
     truth = pd.read_csv(default_dataset / "truth" / "enrollment_effects.csv")
     truth = truth[truth.metric_name == "videos_published_per_creator_day"].set_index("weeks_since_enrollment")
     events = rows[rows.estimate_kind == "event_time_att"].set_index("weeks_since_enrollment")
