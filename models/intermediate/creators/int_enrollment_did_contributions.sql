@@ -81,7 +81,7 @@ members as (
         on
             cells.country = enrolled_creators.country
             and (
-                enrolled_creators.enrollment_week_index = cells.group_week_index
+                cells.group_week_index = enrolled_creators.enrollment_week_index
                 or greatest(cells.period_week_index, cells.base_week_index)
                 < enrolled_creators.enrollment_week_index
             )

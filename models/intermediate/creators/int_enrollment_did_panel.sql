@@ -35,15 +35,26 @@ window_bounds as (
 
 ),
 
--- days since the window start of each creator-day and first enrollment
-creator_day_offsets as (
+creator_days_in_window as (
 
     select
         creator_days.creator_id,
         creator_days.videos_published,
-        {{ dbt.datediff('bounds.window_start', 'creator_days.activity_date', 'day') }} as day_offset
+        creator_days.activity_date,
+        window_bounds.window_start
     from creator_days
-    cross join window_bounds as bounds
+    cross join window_bounds
+
+),
+
+-- days since the window start of each creator-day and first enrollment
+creator_day_offsets as (
+
+    select
+        creator_id,
+        videos_published,
+        {{ dbt.datediff('window_start', 'activity_date', 'day') }} as day_offset
+    from creator_days_in_window
 
 ),
 
