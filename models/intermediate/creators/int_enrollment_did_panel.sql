@@ -53,7 +53,11 @@ creator_day_offsets as (
     select
         creator_id,
         videos_published,
-        {{ dbt.datediff('window_start', 'activity_date', 'day') }} as day_offset
+        {{ dbt.datediff(
+            'window_start',
+            'activity_date',
+            'day'
+        ) }} as day_offset
     from creator_days_in_window
 
 ),
@@ -80,8 +84,11 @@ enrollment_offsets as (
     select
         first_enrollments.creator_id,
         first_enrollments.enrolled_at,
-        {{ dbt.datediff('bounds.window_start', 'cast(first_enrollments.enrolled_at as date)', 'day') }}
-            as day_offset
+        {{ dbt.datediff(
+            'bounds.window_start',
+            'cast(first_enrollments.enrolled_at as date)',
+            'day'
+        ) }} as day_offset
     from first_enrollments
     cross join window_bounds as bounds
 
