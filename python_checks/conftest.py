@@ -168,10 +168,12 @@ def new_sandbox(parsed_project, tmp_path_factory):
 # (test_experiment_decisions.py), the morning report built from both
 # (test_morning_report.py: its experiments and data-health sections read the
 # staging tables these build on), the rollout event study
-# (test_rollout_event_study.py) and the marketplace experiments
+# (test_rollout_event_study.py), the enrollment effect
+# (test_enrollment_effect.py) and the marketplace experiments
 # (test_marketplace_experiments.py), models and seeds only.
 DEFAULT_DATASET_SELECT = ["+fct_indicator_change_drivers", "+fct_indicator_anomalies", "+fct_experiment_decisions",
-                          "+fct_rewards_event_study", "+fct_marketplace_experiment_estimates"]
+                          "+fct_rewards_event_study", "+fct_rewards_enrollment_effect",
+                          "+fct_marketplace_experiment_estimates"]
 
 
 @pytest.fixture(scope="session")

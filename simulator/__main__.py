@@ -13,7 +13,7 @@ from .config import PRESETS, make_config
 # generation settings: with --append-day they come from run_summary.json instead
 WORLD_FLAGS = ("preset", "seed", "users", "days", "labelers", "advertisers", "start_date", "fault_scale",
               "rollout_effect", "marketplace_replicates", "marketplace_viewers", "marketplace_creators",
-              "marketplace_interference")
+              "marketplace_interference", "enrollment_effect")
 
 
 def main(argv=None):
@@ -37,6 +37,7 @@ def main(argv=None):
     p.add_argument("--marketplace-creators", type=int, help="creators per marketplace design")
     p.add_argument("--no-marketplace-interference", dest="marketplace_interference", action="store_const",
                    const=False, help="a creator boost displaces no other creator's views")
+    p.add_argument("--enrollment-effect", type=float, help="videos/day enrolling in rewards adds (0.15; 0: none)")
     cycle = p.add_mutually_exclusive_group()
     cycle.add_argument("--landed-through", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="write only the landing files of days <= this date (truth/ stays complete)")
@@ -62,7 +63,8 @@ def main(argv=None):
                           marketplace_replicates=a.marketplace_replicates,
                           marketplace_viewers=a.marketplace_viewers,
                           marketplace_creators=a.marketplace_creators,
-                          marketplace_interference=a.marketplace_interference)
+                          marketplace_interference=a.marketplace_interference,
+                          enrollment_effect=a.enrollment_effect)
         run(cfg, landed_through=a.landed_through)
     except SimulatorError as exc:
         print(f"python -m simulator: error: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ from .common import (COUNTRIES, COUNTRY_LANG, COUNTRY_P, DAY, DIURNAL_P, HOUR, M
                      PLATFORMS, SEC, TS_NULL, WEEKDAY_MULT, below, first_per_group,
                      group_cumsum_exclusive, in_slices, rank_within, time_of_day,
                      weekday_of_epoch_day)
+from . import enrollment_selection
 from .tables import Col, Table, enum_col, id_col, num_col, ts_col
 from . import rollout_dynamics
 
@@ -181,6 +182,7 @@ def gen_videos(W, U, C):
     season = WEEKDAY_MULT[weekday_of_epoch_day(day_us // DAY)]
     treated = days[None, :] >= C.launch_day[:, None]
     rate = C.base[:, None] * season[None, :] + rollout_dynamics.effect_matrix(W.cfg.rollout_effect, C.launch_day, days)
+    rate += enrollment_selection.extra_rate(W, C, days, season)   # own trends, enrolment lift
     rate = rate * (C.reg[:, None] < day_us[None, :])             # registered before the day
     cnt = r.poisson(rate)
     ci, di = np.nonzero(cnt)

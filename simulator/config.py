@@ -33,6 +33,7 @@ class Config:
     marketplace_creators: int = 250
     marketplace_replicates: int = 1  # independent markets (3 designs each); 0 disables them
     marketplace_interference: bool = True   # False: a boost displaces no one's views
+    enrollment_effect: float = 0.15  # videos/day enrolling adds once ramped up (0: none; enrollment_selection)
 
     def as_dict(self):
         d = asdict(self)

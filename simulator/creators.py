@@ -12,17 +12,7 @@ RATE_PER_VIEW = 0.0006
 
 def gen_rewards(W, U, C, V, E, clean):
     r = W.rng("rewards")
-    launch_us = W.start_us + C.launch_day.clip(max=10 ** 5) * DAY
-    elig = (C.launch_day < W.D) & (r.random(C.n) < 0.75)
-    enr = np.maximum(launch_us, C.reg) + HOUR + (r.exponential(2, C.n) * DAY).astype(np.int64)
-    elig &= enr < W.end_us
-    ci = np.flatnonzero(elig)
-    et = enr[ci]
-    leave = r.random(len(ci)) < 0.06
-    lt = et + ((W.end_us - et) * r.random(len(ci))).astype(np.int64)
-    lt = np.where(leave, lt, TS_NULL)
-    o = np.argsort(et, kind="stable")
-    ci, et, lt = ci[o], et[o], lt[o]
+    ci, et, lt = C.enrollment   # who enrols and when: enrollment_selection (before the videos)
     t_enr = Table("creators", "rewards_enrollments", {
         "enrollment_id": id_col(np.arange(1, len(ci) + 1), "enr", 5),
         "creator_id": id_col(C.user[ci], "u", 6),

@@ -77,12 +77,14 @@ def event_truth(W, mode):
                                        "metric_name", "true_att", "effect_mode"])
 
 
-def stacked_did_target(W, C, mode):
+def stacked_did_target(W, C, mode, extra=None):
     """What the pooled stacked DiD (int_rollout_did_panel) estimates under the run's
     effect: per cohort stack the mean effect over its post-launch days, stacks
     weighted by sum(d~^2) = N p (1 - p) * n q (1 - q) (N creators, p treated share,
     n days, q post-launch share), the Frisch-Waugh-Lovell weights of one
-    treatment dummy in a balanced stack. Equals the delta in constant mode."""
+    treatment dummy in a balanced stack. Equals the delta in constant mode.
+    extra: creators x window days, any further effect of the launch on a creator
+    (the enrolment lift), averaged over the stack's treated creators and days."""
     launch = W.rollout_launch
     inside = sorted({d for d in launch.values() if 0 < d < W.D})
     ranks = cohort_ranks(list(launch.values()))
@@ -97,6 +99,8 @@ def stacked_did_target(W, C, mode):
         p, q = treated / members, (n - d) / n
         weight = members * p * (1 - p) * n * q * (1 - q)
         mean_effect = np.mean([weekly_effect(mode, ranks[d], (t - d) // 7) for t in range(d, n)])
+        if extra is not None and treated:
+            mean_effect += float(extra[eligible & (C.launch_day == d)][:, d:n].mean())
         num += weight * mean_effect
         den += weight
     return num / den if den else 0.0

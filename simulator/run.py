@@ -140,19 +140,32 @@ def simulate(cfg):
     mode = cfg.rollout_effect
     W.truth["rollout_effects"] = pd.DataFrame([dict(
         program="creator_rewards", metric_name="videos_published_per_creator_day",
-        true_effect=rollout_dynamics.stacked_did_target(W, C, mode), effect_scale="absolute",
+        true_effect=rollout_dynamics.stacked_did_target(W, C, mode, W.enrollment_lift_window), effect_scale="absolute",
         unit="videos per creator-day", effect_mode=mode,
         estimand=("ATT of the country launch on treated creator-days (intention to treat); "
                   + ("constant on every launched day" if mode != "dynamic" else
                      "the dynamic effects (rollout_event_effects.csv) averaged as the pooled stacked DiD "
                      "of int_rollout_did_panel weights them: a stack's mean over its post-launch days, "
-                     "stacks weighted by N p(1-p) n q(1-q)")),
-        model="rate_it = base_i * weekday_t + tau_it (Poisson); tau_it = tau(cohort, week since launch) once the creator's country launched",
+                     "stacks weighted by N p(1-p) n q(1-q)")
+                  + "; plus the enrolment lift of the cohort's enrolees (enrollment_lift_in_rollout.csv)"),
+        model="rate_it = base_i * weekday_t + tau_it (Poisson); tau_it = tau(cohort, week since launch) once the creator's country launched, "
+              "+ the creator's own trend and enrolment lift (simulator/enrollment_selection.py)",
         panel="creators.creators x window days, creator registered before the day (count from app.videos by creator_id, published_at date)",
         launch_cohorts=cohorts, never_treated="TR,VN",
         creator_days=W.rollout_panel["creator_days"], treated_creator_days=W.rollout_panel["treated_creator_days"])])
-    W.truth["rollout_event_effects"] = rollout_dynamics.event_truth(W, mode)
+    W.truth["rollout_event_effects"] = with_enrollment_lift(rollout_dynamics.event_truth(W, mode),
+                                                            W.truth["enrollment_lift_in_rollout"])
     return W
+
+
+def with_enrollment_lift(event_effects, lift):
+    """The launch's true effect per cohort x week since launch including what it does
+    through enrolment (the lift of the cohort's enrolees, averaged over its creators):
+    both are part of the launch's intention-to-treat effect."""
+    keys = ["launched_on", "weeks_since_launch"]
+    merged = event_effects.merge(lift[keys + ["enrollment_lift"]], on=keys, how="left")
+    merged["true_att"] = merged["true_att"] + merged.pop("enrollment_lift").fillna(0.0)
+    return merged[event_effects.columns]
 
 
 def last_landing_day(W):
