@@ -2,22 +2,27 @@
 
     .venv/bin/python analyses/render_experiment_readout.py --experiment exp_001 --out reports/exp_001.html
 
-Reads fct_experiment_decisions, fct_experiment_results and fct_experiment_health from the
-DuckDB warehouse (--duckdb, default env SV_DUCKDB_PATH or data/warehouse.duckdb, where
-`make run` builds). While another process (a build) holds the DuckDB file, it reads the same
-marts from the Parquet files the build published (env SV_PUBLISH_PATH, default the folder of
-the DuckDB file) and says so on stderr.
+Reads fct_experiment_decisions, fct_experiment_results, fct_experiment_results_daily and
+fct_experiment_health from the DuckDB warehouse (--duckdb, default env SV_DUCKDB_PATH or
+data/warehouse.duckdb, where `make run` builds). While another process (a build) holds the
+DuckDB file, it reads the same marts from the Parquet files the build published (env
+SV_PUBLISH_PATH, default the folder of the DuckDB file) and says so on stderr.
 
 The page: the decision per treatment variant (variance reduction none first, then CUPED),
-with its reasons, checks and the alpha used; then forest plots (inline SVG, relative effect
-and its interval) of the primary metrics, the guardrails (with their non-inferiority margin)
-and the secondary metrics; then health and segments. A warehouse built before
-fct_experiment_decisions existed still renders, and the page says to rebuild.
+with one plain-language line per primary metric, its reasons, checks and the alpha used; then
+forest plots (inline SVG, relative effect and its interval) and tables (always-valid interval,
+MDE, chance to win, expected loss next to each effect) of the primary metrics, the guardrails
+(with their non-inferiority margin) and the secondary metrics; under the primary metrics the
+cumulative effect per analysis day with its fixed and always-valid bands; then health and
+segments. A warehouse built before fct_experiment_decisions or fct_experiment_results_daily
+existed still renders, and the page says to rebuild. Chart helpers: readout_charts.py, next
+to this file.
 """
 from __future__ import annotations
 
 import argparse
 import html
+import importlib.util
 import math
 import os
 import sys
@@ -26,9 +31,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-# Okabe & Ito's colour-blind-safe palette; every colour also comes with a printed word or value.
-OKABE_ITO = {"green": "#009E73", "vermillion": "#D55E00", "grey": "#999999", "black": "#000000",
-             "blue": "#0072B2", "orange": "#E69F00"}
+
+def _load_sibling(name: str):
+    """A module next to this file, loaded by its path: the script runs as a file
+    (python analyses/render_experiment_readout.py) and the tests load it the same way."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CHARTS = _load_sibling("readout_charts")
+OKABE_ITO = CHARTS.OKABE_ITO
 DECISION_STYLES = {  # decision -> (symbol, word, background, text colour)
     "ship": ("✓", "SHIP", OKABE_ITO["green"], "#000"),
     "do_not_ship": ("✗", "DO NOT SHIP", OKABE_ITO["vermillion"], "#000"),
@@ -40,10 +54,14 @@ REDUCTIONS = (("none", "no variance reduction"), ("cuped", "CUPED"))
 # Columns of the second-round contract (public_marts.md section 5); a warehouse built before
 # them reads them as null, so the page still renders and says what is missing.
 RESULT_COLUMNS_ADDED = ("metric_role", "preferred_direction", "is_sample_sufficient", "non_inferiority_margin",
-                        "p_value_non_inferiority", "is_non_inferior", "mde_relative", "pre_period_p_value")
+                        "p_value_non_inferiority", "is_non_inferior", "mde_relative", "pre_period_p_value",
+                        # third round (issue 30): always-valid inference, Bayesian readout, capping
+                        "p_value_sequential", "relative_sequential_ci_lower", "relative_sequential_ci_upper",
+                        "chance_to_win", "expected_loss", "winsorize_cap")
 HEALTH_COLUMNS_ADDED = ("is_configured_variant", "exposures_outside_window")
-LABEL_CHARS = 38  # about 7 px a character at 13 px: what fits the plot's 280-px label column
 NO_DECISION_TABLE = "No decision table: rebuild with dbt build (fct_experiment_decisions is not in this warehouse)."
+NO_DAILY_TABLE = ("No daily results, so no chart of the effect over time: rebuild with dbt build "
+                  "(fct_experiment_results_daily is not in this warehouse).")
 
 PAGE_CSS = """
 *{box-sizing:border-box}
@@ -59,15 +77,15 @@ th{background:#f6f8fa;font-weight:600}
 .decision.cuped .badge{font-size:1.4em}
 .insufficient li,.no-interval li{margin:.1em 0}
 .alpha{font-style:italic}
+.summary li{margin:.2em 0}
+table.results{font-size:.9em}
+figure{margin:0 0 1.5em}
+figcaption{font-size:.95em;margin:.2em 0}
 """
 
 
-def _is_missing(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and x != x)
-
-
-def _pct(x, digits=2) -> str:
-    return "–" if _is_missing(x) else f"{100 * x:+.{digits}f}%"
+_is_missing = CHARTS.is_missing
+_pct = CHARTS.pct
 
 
 def _num(x, digits=4) -> str:
@@ -92,99 +110,6 @@ def _cell(x) -> str:
 
 def _flag(x) -> bool:
     return not _is_missing(x) and bool(x)
-
-
-# ---------------------------------------------------------------- forest plot
-
-def margin_position(margin, preferred_direction) -> float | None:
-    """Relative effect at which a guardrail stops being non-inferior: a loss of `margin`
-    in the preferred direction, so -margin for 'increase' and +margin for 'decrease'."""
-    if _is_missing(margin):
-        return None
-    return margin if preferred_direction == "decrease" else -margin
-
-
-def forest_svg(rows: list[dict], width: int = 960) -> str:
-    """rows: label, effect, lo, hi, color, filled, margin_at (relative effect of the guardrail's
-    non-inferiority margin, or None). One shared relative-effect axis; responsive width
-    (viewBox, width 100 %); the value and interval are printed right of each row."""
-    has_margins = any(r["margin_at"] is not None for r in rows)
-    # guardrail rows are taller: the margin label sits above the row's interval
-    left, right, row_h, top, bottom = 280, 190, (36 if has_margins else 28), 30, 34
-    values = [0.0] + [v for r in rows for v in (r["lo"], r["hi"], r["margin_at"]) if v is not None]
-    ticks = nice_ticks(min(values), max(values))
-    lo, hi = ticks[0], ticks[-1]
-    plot_w = width - left - right
-
-    def sx(v: float) -> float:
-        return left + (v - lo) / (hi - lo) * plot_w
-
-    height = top + row_h * len(rows) + bottom
-    axis_y = top + row_h * len(rows)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-           f'preserveAspectRatio="xMinYMin meet" font-family="sans-serif" font-size="13" role="img">']
-    out.append(f'<line class="zero" data-value="0" x1="{sx(0):.2f}" y1="{top - 6}" x2="{sx(0):.2f}" y2="{axis_y}" '
-               'stroke="#888"/>')
-    for start, end, at in _margin_runs(rows):
-        x, y1, y2 = sx(at), top + start * row_h + 2, top + end * row_h - 2
-        out.append(f'<line class="ni-margin" data-value="{at!r}" x1="{x:.2f}" y1="{y1}" x2="{x:.2f}" y2="{y2}" '
-                   f'stroke="{OKABE_ITO["orange"]}" stroke-width="2" stroke-dasharray="6 4"/>')
-        anchor, dx = ("start", 4) if at < 0 else ("end", -4)  # towards zero, away from the text columns
-        out.append(f'<text class="ni-margin-label" x="{x + dx:.2f}" y="{y1 + 9}" text-anchor="{anchor}" '
-                   f'font-size="11" fill="#7a4a00">margin {_pct(at, 1)}</text>')
-    for i, r in enumerate(rows):
-        y = top + i * row_h + row_h / 2
-        fill = r["color"] if r["filled"] else "#fff"
-        out.append(f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end"><title>{html.escape(r["label"])}</title>'
-                   f'{html.escape(_shortened(r["label"], LABEL_CHARS))}</text>')
-        out.append(f'<line x1="{sx(r["lo"]):.2f}" y1="{y:.1f}" x2="{sx(r["hi"]):.2f}" y2="{y:.1f}" '
-                   f'stroke="{r["color"]}" stroke-width="2.5"/>')
-        out.append(f'<rect x="{sx(r["effect"]) - 5:.2f}" y="{y - 5:.1f}" width="10" height="10" fill="{fill}" '
-                   f'stroke="{r["color"]}" stroke-width="2"/>')
-        out.append(f'<text x="{width - right + 10}" y="{y + 4:.1f}">{_pct(r["effect"], 1)} '
-                   f'[{_pct(r["lo"], 1)}, {_pct(r["hi"], 1)}]</text>')
-    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="#555"/>')
-    for v in ticks:
-        out.append(f'<text class="tick" data-value="{v!r}" x="{sx(v):.2f}" y="{axis_y + 18}" text-anchor="middle" '
-                   f'fill="#444">{"0" if v == 0 else f"{100 * v:+g}%"}</text>')
-    out.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 2}" text-anchor="middle" fill="#444" '
-               'font-size="11">relative effect (treatment / control − 1)</text>')
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _shortened(text: str, most: int) -> str:
-    """The label cut in the middle to what fits left of the plot, keeping the metric's start and
-    the variant at the end (the table below has it whole; hovering shows it)."""
-    if len(text) <= most:
-        return text
-    head = (most - 1) // 2
-    return text[:head] + "…" + text[len(text) - (most - 1 - head):]
-
-
-def nice_ticks(lo: float, hi: float, most: int = 7) -> list[float]:
-    """Evenly spaced round ticks (1, 2 or 5 times a power of ten) covering [lo, hi] with a little room."""
-    span = (hi - lo) or 0.02
-    lo, hi = lo - 0.04 * span, hi + 0.04 * span
-    for step in (m * 10.0 ** e for e in range(-6, 3) for m in (1, 2, 5)):
-        first, last = math.floor(lo / step), math.ceil(hi / step)
-        if last - first + 1 <= most:
-            return [round(k * step, 12) for k in range(first, last + 1)]
-    raise ValueError(f"no tick step for [{lo}, {hi}]")
-
-
-def _margin_runs(rows: list[dict]) -> list[tuple[int, int, float]]:
-    """(first row, row after the last, position) for each run of consecutive rows sharing a margin."""
-    runs: list[tuple[int, int, float]] = []
-    for i, r in enumerate(rows):
-        at = r["margin_at"]
-        if at is None:
-            continue
-        if runs and runs[-1][1] == i and runs[-1][2] == at:
-            runs[-1] = (runs[-1][0], i + 1, at)
-        else:
-            runs.append((i, i + 1, at))
-    return runs
 
 
 # ---------------------------------------------------------------- sections
@@ -217,8 +142,8 @@ def metric_block(block: pd.DataFrame, label_of, guardrail: bool) -> str:
         color, filled = _effect_color(r)
         rows.append(dict(label=label_of(r), effect=r.relative_effect, lo=r.relative_ci_lower,
                          hi=r.relative_ci_upper, color=color, filled=filled,
-                         margin_at=margin_position(r.non_inferiority_margin, r.preferred_direction) if guardrail else None))
-    parts = [forest_svg(rows)] if rows else []
+                         margin_at=CHARTS.margin_position(r.non_inferiority_margin, r.preferred_direction) if guardrail else None))
+    parts = [CHARTS.forest_svg(rows)] if rows else []
     insufficient = [r for r in block.itertuples() if _lacks_sample(r)]
     if insufficient:
         parts.append("<ul class='insufficient'>" + "".join(
@@ -238,20 +163,28 @@ def _units(r) -> str:
 
 
 def results_table(block: pd.DataFrame, label_of, guardrail: bool) -> str:
-    head = ["metric · variant", "units (C / T)", "mean (C / T)", "relative effect [interval]", "p", "p adjusted",
-            "significant", "MDE (80 %)", "pre-period p"]
+    """The numbers of a block: next to each effect its always-valid interval (with p), the MDE,
+    chance to win and expected loss, then the fixed-horizon tests."""
+    head = ["metric · variant", "units (C / T)", "mean (C / T)", "relative effect [interval]",
+            "always-valid [interval], p", "MDE (80 %)", "chance to win", "expected loss", "p (adjusted)",
+            "significant", "pre-period p"]
     if guardrail:
-        head[6:7] = ["margin", "p non-inferiority", "non-inferior"]
-    out = ["<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+        head[9:10] = ["margin", "p non-inferiority", "non-inferior"]
+    out = ["<table class='results'><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
+           + "</tr></thead><tbody>"]
     for r in block.itertuples():
         cells = [html.escape(label_of(r)), f"{_num(r.control_units, 12)} / {_num(r.treatment_units, 12)}",
                  f"{_num(r.control_mean)} / {_num(r.treatment_mean)}",
                  f"{_pct(r.relative_effect)} [{_pct(r.relative_ci_lower)}, {_pct(r.relative_ci_upper)}]",
-                 _num(r.p_value, 3), _num(r.p_value_adjusted, 3), _yes_no(r.is_significant),
-                 _pct(r.mde_relative, 1).lstrip("+"), _num(r.pre_period_p_value, 3)]
+                 f"[{_pct(r.relative_sequential_ci_lower)}, {_pct(r.relative_sequential_ci_upper)}], "
+                 f"p = {_num(r.p_value_sequential, 3)}",
+                 _pct(r.mde_relative, 1).lstrip("+"), _pct(r.chance_to_win, 1).lstrip("+"),
+                 _pct(r.expected_loss, 2).lstrip("+"),
+                 f"{_num(r.p_value, 3)} ({_num(r.p_value_adjusted, 3)})", _yes_no(r.is_significant),
+                 _num(r.pre_period_p_value, 3)]
         if guardrail:
-            cells[6:7] = [_pct(margin_position(r.non_inferiority_margin, r.preferred_direction), 1),
-                          _num(r.p_value_non_inferiority, 3), _yes_no(r.is_non_inferior)]
+            cells[9:10] = [_pct(CHARTS.margin_position(r.non_inferiority_margin, r.preferred_direction), 1),
+                            _num(r.p_value_non_inferiority, 3), _yes_no(r.is_non_inferior)]
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -273,7 +206,97 @@ def alpha_statement(d) -> str:
             "secondary metrics BH-adjusted, exploratory")
 
 
-def decision_block(d, health: pd.DataFrame) -> str:
+# ---------------------------------------------------------------- plain-language summary
+
+def plain_pct(x) -> str:
+    """A relative value in words: one decimal ('3.1 %', '0.8 %'), two significant digits under
+    0.1 % ('0.042 %'), so a small effect does not read as zero."""
+    value = 100 * x
+    return f"{value:.1f} %" if abs(value) >= 0.1 else f"{value:.2g} %"
+
+
+def chance_words(x) -> str:
+    """Chance to win as a whole percentage; beyond 99 % or under 1 % it says so rather than
+    round to a certainty it is not."""
+    if x > 0.99:
+        return "over 99 %"
+    if x < 0.01:
+        return "under 1 %"
+    return f"{100 * x:.0f} %"
+
+
+def level_words(alpha) -> str:
+    return f"{100 * (1 - alpha):g} %"
+
+
+def decision_words(decision) -> str:
+    return str(decision).replace("_", " ")
+
+
+def counts_as_changed(r, d) -> bool:
+    """Whether the decision counts this primary metric as changed: the fixed-horizon adjusted
+    test (is_significant), or on the sequential basis the always-valid p-value at the decision's
+    Bonferroni level (p_value_sequential x comparisons < alpha, i.e. < alpha_primary)."""
+    if d.decision_basis == "sequential" and not _is_missing(d.alpha_primary):
+        return not _is_missing(r.p_value_sequential) and r.p_value_sequential < d.alpha_primary
+    return _flag(r.is_significant)
+
+
+def _interval_words(r) -> str:
+    words = f"{level_words(r.alpha)} CI {plain_pct(r.relative_ci_lower)} to {plain_pct(r.relative_ci_upper)}"
+    if not (_is_missing(r.relative_sequential_ci_lower) or _is_missing(r.relative_sequential_ci_upper)):
+        words += (f"; always-valid CI {plain_pct(r.relative_sequential_ci_lower)} to "
+                  f"{plain_pct(r.relative_sequential_ci_upper)}")
+    return words
+
+
+def summary_line(r, d) -> str:
+    """One sentence per primary metric and treatment variant: what changed, with its intervals,
+    chance to win (or what the experiment could have detected) and the decision."""
+    variant, metric = f"Variant {r.treatment_variant}", str(r.metric_name).replace("_", " ")
+    decision = f"Decision: {decision_words(d.decision)}."
+    if _lacks_sample(r):
+        return f"{variant}: too few units to test {metric} ({_units(r)}). {decision}"
+    if not _has_interval(r):
+        return f"{variant}: no interval for {metric} (zero variance or a zero control mean). {decision}"
+    chance = "" if _is_missing(r.chance_to_win) else f"; chance to win {chance_words(r.chance_to_win)}"
+    if counts_as_changed(r, d):
+        verb = "raised" if r.relative_effect > 0 else "lowered"
+        wanted = (r.relative_effect < 0) if r.preferred_direction == "decrease" else (r.relative_effect > 0)
+        against = "" if wanted else ", against the preferred direction"
+        return (f"{variant} {verb} {metric} by {plain_pct(abs(r.relative_effect))}{against} "
+                f"({_interval_words(r)}){chance}. {decision}")
+    detectable = ("" if _is_missing(r.mde_relative)
+                  else f"; the experiment could detect {plain_pct(r.mde_relative)} or more")
+    return (f"{variant}: no detectable change in {metric} ({plain_pct(r.relative_effect)}, {_interval_words(r)})"
+            f"{detectable}{chance}. {decision}")
+
+
+def summary_rows(d, primary: pd.DataFrame) -> list:
+    """The primary-metric rows a decision read: its variant's, CUPED rows for the cuped decision
+    where the metric has one and the unadjusted row otherwise (as fct_experiment_decisions)."""
+    mine = primary[primary["treatment_variant"] == d.treatment_variant]
+    rows = []
+    for _, metric_rows in mine.groupby("metric_name", sort=True):
+        by_reduction = {r.variance_reduction: r for r in metric_rows.itertuples()}
+        row = by_reduction.get(d.variance_reduction) or by_reduction.get("none")
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def summary_list(d, primary: pd.DataFrame) -> str:
+    rows = summary_rows(d, primary)
+    if not rows:
+        return ""
+    return ("<ul class='summary'>" + "".join(
+        f"<li class='summary-line' data-metric='{_esc(r.metric_name)}'>{html.escape(summary_line(r, d))}</li>"
+        for r in rows) + "</ul>")
+
+
+# ---------------------------------------------------------------- decision
+
+def decision_block(d, health: pd.DataFrame, primary: pd.DataFrame) -> str:
     symbol, word, background, text = DECISION_STYLES.get(d.decision, ("•", str(d.decision).upper(), "#ddd", "#000"))
     title = f"Treatment {html.escape(str(d.treatment_variant))}"
     title += " — CUPED" if d.variance_reduction == "cuped" else " — no variance reduction"
@@ -293,6 +316,7 @@ def decision_block(d, health: pd.DataFrame) -> str:
         f"<h3>{title}</h3>",
         f"<p><span class='badge' style='background:{background};color:{text}'>{symbol} {word}</span> "
         f"<small>basis: {_esc(d.decision_basis)}</small></p>",
+        summary_list(d, primary),
         f"<p>Primary metrics improved: {_num(d.primary_metrics_improved, 12)}, harmed: "
         f"{_num(d.primary_metrics_harmed, 12)}; guardrails failed: {_num(d.guardrails_failed, 12)}.</p>",
         "<p>Reasons:</p><ul class='reasons'>" + "".join(f"<li>{html.escape(x)}</li>" for x in reasons) + "</ul>",
@@ -301,7 +325,8 @@ def decision_block(d, health: pd.DataFrame) -> str:
         "</section>"])
 
 
-def decisions_section(decisions: pd.DataFrame | None, health: pd.DataFrame) -> str:
+def decisions_section(decisions: pd.DataFrame | None, health: pd.DataFrame, primary: pd.DataFrame) -> str:
+    """primary: the primary metrics' rows of fct_experiment_results, segment all."""
     parts = ["<h2 id='decision'>Decision</h2>"]
     if decisions is None:
         parts.append(f"<p class='warn decision-missing'>{NO_DECISION_TABLE}</p>")
@@ -311,7 +336,7 @@ def decisions_section(decisions: pd.DataFrame | None, health: pd.DataFrame) -> s
         order = {name: i for i, (name, _) in enumerate(REDUCTIONS)}
         decisions = decisions.assign(_order=decisions["variance_reduction"].map(order).fillna(len(order)))
         for _, block in decisions.sort_values(["treatment_variant", "_order"]).groupby("treatment_variant", sort=False):
-            parts.extend(decision_block(d, health) for d in block.itertuples())
+            parts.extend(decision_block(d, health, primary) for d in block.itertuples())
     return "\n".join(parts)
 
 
@@ -329,6 +354,50 @@ def health_section(health: pd.DataFrame) -> str:
         out.append("<tr>" + "".join(f"<td>{_cell(getattr(r, c))}</td>" for c in columns) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------- over time
+
+def _daily_caption(label: str, days: pd.DataFrame, result) -> str:
+    last = days.iloc[-1]
+    caption = (f"{label}: cumulative relative effect at the end of each analysis day; last day "
+               f"{_pct(last.relative_effect)} (fixed [{_pct(last.relative_ci_lower)}, {_pct(last.relative_ci_upper)}], "
+               f"always-valid [{_pct(last.relative_sequential_ci_lower)}, {_pct(last.relative_sequential_ci_upper)}]).")
+    if result is not None and not _is_missing(result.winsorize_cap):
+        caption += (f" The daily values are uncapped; the result above caps unit values at {_num(result.winsorize_cap)},"
+                    " so its effect can differ from the last day.")
+    return html.escape(caption)
+
+
+def over_time_figure(label: str, days: pd.DataFrame, result, chart_id: str) -> str:
+    """One metric x treatment variant: the chart of fct_experiment_results_daily, or why there is none."""
+    if days.empty:
+        return (f"<p class='no-daily'>{html.escape(label)}: no daily rows (imported experiments and quantile "
+                "metrics have none).</p>")
+    if CHARTS.complete_days(days).empty:
+        return f"<p class='no-daily'>{html.escape(label)}: no day with enough units for a test.</p>"
+    level = level_words(days["alpha"].iloc[-1]) if "alpha" in days and not _is_missing(days["alpha"].iloc[-1]) else "(1 − α)"
+    metric, variant = days["metric_name"].iloc[0], days["treatment_variant"].iloc[0]
+    return (f"<figure class='over-time' data-metric='{_esc(metric)}' data-variant='{_esc(variant)}'>"
+            + CHARTS.cumulative_svg(days, level, chart_id)
+            + f"<figcaption>{_daily_caption(label, days, result)}</figcaption></figure>")
+
+
+def over_time_section(daily: pd.DataFrame | None, primary: pd.DataFrame) -> str:
+    """The primary metrics' cumulative effect per analysis day (no variance reduction), one chart
+    per metric x treatment variant; a warehouse without the daily mart says so."""
+    parts = ["<h3 class='over-time'>Primary metrics over time (cumulative, no variance reduction)</h3>"]
+    if daily is None:
+        return "\n".join(parts + [f"<p class='warn daily-missing'>{NO_DAILY_TABLE}</p>"])
+    parts.append("<p>Read the fixed-horizon band only on the planned last day; a day on which the always-valid band "
+                 "excludes 0 is a valid reason to stop, however often the experiment was looked at "
+                 "(docs/experimentation.md, Monitoring).</p>")
+    results = primary[primary["variance_reduction"] == "none"].sort_values(["metric_name", "treatment_variant"])
+    for i, r in enumerate(results.itertuples()):
+        days = daily[(daily["metric_name"] == r.metric_name) & (daily["treatment_variant"] == r.treatment_variant)]
+        parts.append(over_time_figure(f"{r.metric_name} · {r.treatment_variant}", days.sort_values("analysis_date"),
+                                      r, f"over-time-{i}"))
+    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- page
@@ -351,14 +420,18 @@ def render(con, experiment_id: str) -> str:
     decisions = (_with_columns(con.execute("select * from fct_experiment_decisions where experiment_id = ?",
                                            [experiment_id]).df(), ("alpha", "alpha_primary"))
                  if _table_exists(con, "fct_experiment_decisions") else None)
+    daily = (con.execute("select * from fct_experiment_results_daily where experiment_id = ? "
+                         "order by metric_name, treatment_variant, analysis_date", [experiment_id]).df()
+             if _table_exists(con, "fct_experiment_results_daily") else None)
     if health.empty and res.empty and (decisions is None or decisions.empty):
         raise SystemExit(f"experiment {experiment_id} not found in fct_experiment_health / fct_experiment_results")
+    overall = res[res["segment_name"] == "all"]
+    primary = overall[overall["metric_role"] == "primary"]
     parts = [f"<!doctype html><html><head><meta charset='utf-8'>"
              "<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>Readout {html.escape(experiment_id)}</title><style>{PAGE_CSS}</style></head><body>",
              f"<h1>Experiment readout: {html.escape(experiment_id)}</h1>",
-             decisions_section(decisions, health)]
-    overall = res[res["segment_name"] == "all"]
+             decisions_section(decisions, health, primary)]
     roles = list(ROLE_SECTIONS) + [(None, "Metrics without a role")]
     for role, heading in roles:
         in_role = overall[overall["metric_role"].isna()] if role is None else overall[overall["metric_role"] == role]
@@ -371,6 +444,8 @@ def render(con, experiment_id: str) -> str:
                 parts.append(f"<h3>{heading}, {reduction_label}</h3>")
                 parts.append(metric_block(block, lambda r: f"{r.metric_name} · {r.treatment_variant}",
                                           guardrail=role == "guardrail"))
+        if role == "primary":
+            parts.append(over_time_section(daily, in_role))
     parts.append(health_section(health))
     segments = res[(res["segment_name"] != "all") & (res["variance_reduction"] == "none")]
     for name, block in segments.groupby("segment_name"):
@@ -385,8 +460,8 @@ def render(con, experiment_id: str) -> str:
 
 
 READOUT_MARTS = ("fct_experiment_health", "fct_experiment_results")
-# Read when published; a folder from a build before the decision mart existed still renders.
-OPTIONAL_READOUT_MARTS = ("fct_experiment_decisions",)
+# Read when published; a folder from a build before these marts existed still renders and says so.
+OPTIONAL_READOUT_MARTS = ("fct_experiment_decisions", "fct_experiment_results_daily")
 
 
 def connect_published(folder: Path):
@@ -396,7 +471,7 @@ def connect_published(folder: Path):
         path = folder / f"{name}.parquet"
         if not path.is_file():
             if name in OPTIONAL_READOUT_MARTS:
-                print(f"{path} not found: the page says there is no decision table", file=sys.stderr)
+                print(f"{path} not found: the page says {name} is missing", file=sys.stderr)
                 continue
             raise SystemExit(f"{path} not found: the warehouse is locked and this mart was not published there "
                              "(set SV_PUBLISH_PATH to the folder the build publishes to)")

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -36,11 +37,13 @@ renderer = load_renderer()
 
 
 def result_row(metric, role, variant, effect, *, reduction="none", direction="increase", margin=None,
-               units=(5000, 5000), significant=False, segment=("all", "all")):
-    """One fct_experiment_results row with an interval of +-2 points around effect, or none
-    when a unit count is under 100 (is_sample_sufficient false: every test column null)."""
+               units=(5000, 5000), significant=False, segment=("all", "all"), chance_to_win=0.6):
+    """One fct_experiment_results row with an interval of +-2 points around effect and an
+    always-valid one of +-3 points, or none when a unit count is under 100
+    (is_sample_sufficient false: every test column null)."""
     sufficient = min(units) >= 100
     ci = (effect - 0.02, effect + 0.02) if sufficient else (None, None)
+    sequential = (effect - 0.03, effect + 0.03) if sufficient else (None, None)
     return dict(
         experiment_id=EXPERIMENT, metric_name=metric, segment_name=segment[0], segment_value=segment[1],
         control_variant="A", treatment_variant=variant, control_units=units[0], treatment_units=units[1],
@@ -55,7 +58,49 @@ def result_row(metric, role, variant, effect, *, reduction="none", direction="in
         p_value_non_inferiority=(0.001 if sufficient else None) if margin is not None else None,
         is_non_inferior=(sufficient or None) if margin is not None else None,
         mde_relative=0.015 if sufficient else None, pre_period_p_value=0.6 if sufficient else None,
+        p_value_sequential=(0.004 if significant else 0.9) if sufficient else None,
+        relative_sequential_ci_lower=sequential[0], relative_sequential_ci_upper=sequential[1],
+        chance_to_win=chance_to_win if sufficient else None, expected_loss=0.0012 if sufficient else None,
+        winsorize_cap=None,
     )
+
+
+DAYS = pd.date_range("2026-09-01", periods=14, freq="D").date
+# Days whose mart rows lack a test (too few units yet): the chart has no mark for them.
+DAYS_WITHOUT_TEST = 2
+
+
+def daily_rows(result: dict) -> list[dict]:
+    """fct_experiment_results_daily for one result row: an effect drifting towards the final one,
+    fixed half-widths shrinking like 1/sqrt(day) to the final +-2 points, always-valid ones wider
+    (very wide on the first tested day, which the chart clips), the last day equal to the result."""
+    rows = []
+    for i, day in enumerate(DAYS):
+        k = len(DAYS) - 1 - i  # days before the last
+        has_test = i >= DAYS_WITHOUT_TEST
+        effect = result["relative_effect"] + 0.003 * k * (-1) ** k
+        fixed = 0.02 * (len(DAYS) / (i + 1)) ** 0.5
+        sequential = 0.8 if i == DAYS_WITHOUT_TEST else 1.5 * fixed * (1 + 0.01 * k)
+        rows.append(dict(
+            experiment_id=EXPERIMENT, metric_name=result["metric_name"], control_variant="A",
+            treatment_variant=result["treatment_variant"], analysis_date=day,
+            control_units=400 * (i + 1), treatment_units=400 * (i + 1), control_mean=10.0,
+            treatment_mean=10.0 * (1 + effect), absolute_effect=10.0 * effect,
+            absolute_ci_lower=10.0 * (effect - fixed) if has_test else None,
+            absolute_ci_upper=10.0 * (effect + fixed) if has_test else None,
+            relative_effect=effect, relative_ci_lower=effect - fixed if has_test else None,
+            relative_ci_upper=effect + fixed if has_test else None, p_value=0.3 if has_test else None,
+            sequential_ci_lower=10.0 * (effect - sequential) if has_test else None,
+            sequential_ci_upper=10.0 * (effect + sequential) if has_test else None,
+            relative_sequential_ci_lower=effect - sequential if has_test else None,
+            relative_sequential_ci_upper=effect + sequential if has_test else None,
+            p_value_sequential=0.9 if has_test else None, is_sample_sufficient=has_test, standard_error=0.1,
+            metric_kind="mean", metric_role="primary", preferred_direction="increase", alpha=0.05))
+    last = rows[-1]  # the final result exactly, as the mart's last day is
+    for column in ("relative_effect", "relative_ci_lower", "relative_ci_upper",
+                   "relative_sequential_ci_lower", "relative_sequential_ci_upper"):
+        last[column] = result[column]
+    return rows
 
 
 def synthetic_marts() -> dict[str, pd.DataFrame]:
@@ -63,9 +108,14 @@ def synthetic_marts() -> dict[str, pd.DataFrame]:
     a guardrail of each direction, two secondary metrics, one of them too small to test."""
     results = []
     for reduction in ("none", "cuped"):
-        results += [result_row("watch_seconds_per_user", "primary", "B", 0.04, reduction=reduction, significant=True),
-                    result_row("watch_seconds_per_user", "primary", "C", -0.05, reduction=reduction, significant=True)]
+        results += [result_row("watch_seconds_per_user", "primary", "B", 0.04, reduction=reduction, significant=True,
+                               chance_to_win=0.9987),
+                    result_row("watch_seconds_per_user", "primary", "C", -0.05, reduction=reduction, significant=True,
+                               chance_to_win=0.0002)]
     results += [
+        # a second primary metric without a change; C has no daily rows
+        result_row("sessions_per_user", "primary", "B", 0.004, chance_to_win=0.62),
+        result_row("sessions_per_user", "primary", "C", -0.0123, chance_to_win=0.21),
         result_row("app_opens_per_user", "guardrail", "B", 0.01, direction="increase", margin=0.02),
         result_row("app_opens_per_user", "guardrail", "C", 0.00, direction="increase", margin=0.02),
         result_row("crash_rate", "guardrail", "B", -0.01, direction="decrease", margin=0.03),
@@ -94,8 +144,10 @@ def synthetic_marts() -> dict[str, pd.DataFrame]:
              decision_reasons="primary metric watch_seconds_per_user improved; all guardrails non-inferior",
              primary_metrics_improved=1, primary_metrics_harmed=0, guardrails_failed=0),
     ])
+    daily = [row for r in results if r["metric_role"] == "primary" and r["variance_reduction"] == "none"
+             and (r["metric_name"], r["treatment_variant"]) != ("sessions_per_user", "C") for row in daily_rows(r)]
     return {"fct_experiment_results": pd.DataFrame(results), "fct_experiment_health": health,
-            "fct_experiment_decisions": decisions}
+            "fct_experiment_decisions": decisions, "fct_experiment_results_daily": pd.DataFrame(daily)}
 
 
 def write_warehouse(path: Path, marts: dict[str, pd.DataFrame]) -> Path:
@@ -261,3 +313,220 @@ def test_page_fits_a_1280_px_viewport_in_chromium(page, tmp_path):
     assert found, result.stderr[-2000:]
     scroll_width, client_width = map(int, found.groups())
     assert scroll_width <= client_width <= VIEWPORT_PX
+
+
+# ---------------------------------------------------------------- over time, chance to win, summary
+
+def over_time_figures(page_text: str) -> dict[tuple[str, str], ET.Element]:
+    """(metric, variant) -> the SVG of its cumulative chart."""
+    found = re.findall(r"<figure class='over-time' data-metric='([^']*)' data-variant='([^']*)'>(<svg\b.*?</svg>)",
+                       page_text, re.S)
+    return {(metric, variant): ET.fromstring(svg) for metric, variant, svg in found}
+
+
+def marts_of(warehouse_file: Path) -> dict[str, pd.DataFrame]:
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        return {name: con.execute(f"select * from {name}").df()
+                for name in ("fct_experiment_results", "fct_experiment_results_daily")}
+    finally:
+        con.close()
+
+
+def day_marks(svg: ET.Element) -> list[ET.Element]:
+    return [c for c in svg.iter(f"{SVG}circle") if c.get("class") == "day"]
+
+
+def test_each_primary_metric_has_a_cumulative_chart_ending_at_the_daily_mart_and_the_result(page, warehouse_file):
+    marts = marts_of(warehouse_file)
+    daily = marts["fct_experiment_results_daily"].sort_values("analysis_date")
+    results = marts["fct_experiment_results"]
+    final = results[(results.segment_name == "all") & (results.variance_reduction == "none")
+                    & (results.metric_role == "primary")]
+    figures = over_time_figures(section(page, "primary"))
+    with_days = set(daily.groupby(["metric_name", "treatment_variant"]).groups)
+    assert set(figures) == with_days and len(with_days) == 3
+    for (metric, variant), svg in figures.items():
+        days = daily[(daily.metric_name == metric) & (daily.treatment_variant == variant)]
+        tested = days[days.relative_ci_lower.notna()]
+        marks = day_marks(svg)
+        assert [m.get("data-date") for m in marks] == [str(d)[:10] for d in tested.analysis_date]
+        last_day = tested.iloc[-1]
+        (result,) = final[(final.metric_name == metric) & (final.treatment_variant == variant)].itertuples()
+        for attribute, column in (("data-effect", "relative_effect"), ("data-ci-lower", "relative_ci_lower"),
+                                  ("data-ci-upper", "relative_ci_upper"),
+                                  ("data-sequential-lower", "relative_sequential_ci_lower"),
+                                  ("data-sequential-upper", "relative_sequential_ci_upper")):
+            drawn = float(marks[-1].get(attribute))
+            # equal to 1e-9 relative: the page prints repr(float), so any difference is a wrong value
+            assert drawn == pytest.approx(last_day[column], rel=1e-9), (metric, variant, attribute)
+            assert drawn == pytest.approx(getattr(result, column), rel=1e-9), (metric, variant, attribute)
+    # a primary metric x variant without daily rows says so instead of drawing nothing
+    assert "sessions_per_user · C: no daily rows" in section(page, "primary")
+
+
+def band_edges(svg: ET.Element, css_class: str) -> tuple[list[float], list[float], list[float]]:
+    """x, upper-edge y and lower-edge y per day of a band polygon (upper edge left to right,
+    then the lower edge right to left)."""
+    (polygon,) = [p for p in svg.iter(f"{SVG}polygon") if p.get("class") == css_class]
+    points = [tuple(map(float, p.split(","))) for p in polygon.get("points").split()]
+    half = len(points) // 2
+    upper, lower = points[:half], points[half:][::-1]
+    assert [x for x, _ in upper] == [x for x, _ in lower]
+    return [x for x, _ in upper], [y for _, y in upper], [y for _, y in lower]
+
+
+def value_scale(svg: ET.Element):
+    """Relative effect -> y, fitted from the y-axis ticks (each carries its value)."""
+    ticks = [(float(t.get("data-value")), float(t.get("y")) - 4)
+             for t in svg.iter(f"{SVG}text") if t.get("class") == "tick"]
+    (v0, y0), (v1, y1) = ticks[0], ticks[-1]
+    return lambda v: y0 + (v - v0) * (y1 - y0) / (v1 - v0)
+
+
+def test_the_always_valid_band_is_drawn_at_least_as_wide_as_the_fixed_band_every_day(page):
+    figures = over_time_figures(page)
+    assert figures
+    for key, svg in figures.items():
+        marks = day_marks(svg)
+        y_of = value_scale(svg)
+        fixed_x, fixed_top, fixed_bottom = band_edges(svg, "band-fixed")
+        seq_x, seq_top, seq_bottom = band_edges(svg, "band-sequential")
+        assert fixed_x == seq_x == [float(m.get("cx")) for m in marks], key
+        for i, m in enumerate(marks):
+            values = {a: float(m.get(a)) for a in ("data-ci-lower", "data-ci-upper",
+                                                   "data-sequential-lower", "data-sequential-upper")}
+            assert values["data-sequential-lower"] <= values["data-ci-lower"], (key, m.get("data-date"))
+            assert values["data-sequential-upper"] >= values["data-ci-upper"], (key, m.get("data-date"))
+            # drawn where the values say (0.02 px: the points are printed to 0.01 px); y grows downwards
+            assert fixed_top[i] == pytest.approx(y_of(values["data-ci-upper"]), abs=0.02)
+            assert fixed_bottom[i] == pytest.approx(y_of(values["data-ci-lower"]), abs=0.02)
+            assert seq_top[i] == pytest.approx(y_of(values["data-sequential-upper"]), abs=0.02)
+            assert seq_bottom[i] == pytest.approx(y_of(values["data-sequential-lower"]), abs=0.02)
+            assert seq_top[i] <= fixed_top[i] and seq_bottom[i] >= fixed_bottom[i], (key, m.get("data-date"))
+        zero = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "zero"]
+        assert len(zero) == 1 and float(zero[0].get("y1")) == pytest.approx(y_of(0.0), abs=0.02)
+
+
+def expected_pct(x: float) -> str:
+    """The test's own formatting of a relative value in words (one decimal)."""
+    return f"{100 * x:.1f} %"
+
+
+def summary_lines(page_text: str, variant: str, reduction: str) -> dict[str, str]:
+    start = page_text.index(f"<h3>Treatment {variant} — {'CUPED' if reduction == 'cuped' else 'no variance reduction'}")
+    block = page_text[start:page_text.index("</section>", start)]
+    return dict(re.findall(r"<li class='summary-line' data-metric='([^']*)'>([^<]*)</li>", block))
+
+
+def test_one_plain_language_line_per_primary_metric_with_the_mart_numbers_and_the_decision(page, warehouse_file):
+    results = marts_of(warehouse_file)["fct_experiment_results"].set_index(
+        ["metric_name", "treatment_variant", "variance_reduction", "segment_name"])
+    watch_b = results.loc[("watch_seconds_per_user", "B", "none", "all")]
+    sessions_b = results.loc[("sessions_per_user", "B", "none", "all")]
+    watch_c = results.loc[("watch_seconds_per_user", "C", "none", "all")]
+    b = summary_lines(page, "B", "none")
+    assert set(b) == {"watch_seconds_per_user", "sessions_per_user"}
+    assert b["watch_seconds_per_user"] == (
+        f"Variant B raised watch seconds per user by {expected_pct(watch_b.relative_effect)} "
+        f"(95 % CI {expected_pct(watch_b.relative_ci_lower)} to {expected_pct(watch_b.relative_ci_upper)}; "
+        f"always-valid CI {expected_pct(watch_b.relative_sequential_ci_lower)} to "
+        f"{expected_pct(watch_b.relative_sequential_ci_upper)}); chance to win over 99 %. Decision: ship.")
+    assert b["sessions_per_user"] == (
+        f"Variant B: no detectable change in sessions per user ({expected_pct(sessions_b.relative_effect)}, "
+        f"95 % CI {expected_pct(sessions_b.relative_ci_lower)} to {expected_pct(sessions_b.relative_ci_upper)}; "
+        f"always-valid CI {expected_pct(sessions_b.relative_sequential_ci_lower)} to "
+        f"{expected_pct(sessions_b.relative_sequential_ci_upper)}); the experiment could detect "
+        f"{expected_pct(sessions_b.mde_relative)} or more; chance to win {100 * sessions_b.chance_to_win:.0f} %. "
+        "Decision: ship.")
+    c = summary_lines(page, "C", "none")
+    assert c["watch_seconds_per_user"].startswith(
+        f"Variant C lowered watch seconds per user by {expected_pct(-watch_c.relative_effect)}, "
+        "against the preferred direction (")
+    assert c["watch_seconds_per_user"].endswith("chance to win under 1 %. Decision: do not ship.")
+    assert summary_lines(page, "B", "cuped")["watch_seconds_per_user"].endswith("Decision: ship.")
+
+
+def test_on_the_sequential_basis_the_line_reads_the_always_valid_test(tmp_path):
+    """Significant at the fixed horizon, but p_value_sequential 0.03 is above alpha_primary 0.025:
+    a decision on the sequential basis does not count it, and neither does the line."""
+    marts = synthetic_marts()
+    marts["fct_experiment_decisions"]["decision_basis"] = "sequential"
+    results = marts["fct_experiment_results"]
+    results.loc[(results.metric_name == "watch_seconds_per_user") & (results.treatment_variant == "B"),
+                "p_value_sequential"] = 0.03
+    con = duckdb.connect(str(write_warehouse(tmp_path / "sequential.duckdb", marts)), read_only=True)
+    page = renderer.render(con, EXPERIMENT)
+    line = summary_lines(page, "B", "none")["watch_seconds_per_user"]
+    assert line.startswith("Variant B: no detectable change in watch seconds per user (4.0 %, 95 % CI 2.0 % to 6.0 %")
+    assert summary_lines(page, "C", "none")["watch_seconds_per_user"].startswith("Variant C lowered")
+
+
+def test_chance_to_win_expected_loss_and_mde_sit_next_to_each_effect(page):
+    table = re.search(r"<table class='results'>.*?</table>", section(page, "primary"), re.S).group(0)
+    head = re.findall(r"<th>([^<]*)</th>", table)
+    effect = head.index("relative effect [interval]")
+    assert head[effect + 1:effect + 5] == ["always-valid [interval], p", "MDE (80 %)", "chance to win", "expected loss"]
+    row = re.search(r"<tr><td>watch_seconds_per_user · B</td>(.*?)</tr>", table).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells[effect - 1:effect + 4] == ["+4.00% [+2.00%, +6.00%]", "[+1.00%, +7.00%], p = 0.004",
+                                            "1.5%", "99.9%", "0.12%"]
+
+
+def test_without_the_daily_mart_the_page_renders_and_says_so(tmp_path):
+    marts = synthetic_marts()
+    del marts["fct_experiment_results_daily"]
+    con = duckdb.connect(str(write_warehouse(tmp_path / "no_daily.duckdb", marts)), read_only=True)
+    page = renderer.render(con, EXPERIMENT)
+    assert renderer.NO_DAILY_TABLE in section(page, "primary") and "<figure" not in page
+    assert summary_lines(page, "B", "none")["watch_seconds_per_user"].endswith("Decision: ship.")
+
+
+def test_published_parquet_without_the_daily_mart_renders_and_says_so(warehouse_file, tmp_path):
+    con = duckdb.connect(str(warehouse_file))  # held for writing, as a running build does
+    try:
+        for name in renderer.READOUT_MARTS + ("fct_experiment_decisions",):
+            con.execute(f"copy {name} to '{tmp_path / name}.parquet' (format parquet)")
+        result = subprocess.run([sys.executable, str(RENDERER), "--experiment", EXPERIMENT, "--out",
+                                 str(tmp_path / "readout.html"), "--duckdb", str(warehouse_file)],
+                                cwd=tmp_path, capture_output=True, text=True,
+                                env={"PATH": "/usr/bin:/bin", "SV_PUBLISH_PATH": str(tmp_path)})
+    finally:
+        con.close()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "fct_experiment_results_daily.parquet not found" in result.stderr
+    page = (tmp_path / "readout.html").read_text(encoding="utf-8")
+    assert renderer.NO_DAILY_TABLE in section(page, "primary")
+    assert "Decision: ship." in page
+
+
+def png_distinct_byte_values(png: bytes) -> int:
+    """How many distinct byte values the decoded (still filtered) scanlines of a PNG hold: a blank
+    page is one colour and gives a handful, a rendered page with text and colours gives many."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    position, data = 8, b""
+    while position < len(png):
+        length = int.from_bytes(png[position:position + 4], "big")
+        kind = png[position + 4:position + 8]
+        if kind == b"IDAT":
+            data += png[position + 8:position + 8 + length]
+        position += 12 + length
+    return len(set(zlib.decompress(data)))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package: chromium)")
+def test_page_renders_in_chromium_with_the_decision_in_its_text(page, tmp_path):
+    html_file = tmp_path / "readout.html"
+    html_file.write_text(page, encoding="utf-8")
+    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+               f"--window-size={VIEWPORT_PX},2400"]
+    shot = tmp_path / "readout.png"
+    result = subprocess.run(browser + [f"--screenshot={shot}", html_file.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    assert shot.is_file(), result.stderr[-2000:]
+    # threshold: a blank (one-colour) screenshot gives under 10 distinct values; this page gives over 200
+    assert png_distinct_byte_values(shot.read_bytes()) > 64
+    dom = subprocess.run(browser + ["--dump-dom", html_file.as_uri()], capture_output=True, text=True, timeout=120)
+    assert "✓ SHIP" in dom.stdout and "✗ DO NOT SHIP" in dom.stdout, dom.stderr[-2000:]
+    assert "chance to win over 99 %. Decision: ship." in dom.stdout
+    assert dom.stdout.count("<figure class=\"over-time\"") == 3
