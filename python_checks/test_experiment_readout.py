@@ -259,17 +259,24 @@ def test_a_warehouse_without_the_decision_mart_still_renders_and_says_so(tmp_pat
     assert re.findall(r"<h2[^>]*id='([a-z-]+)'", page) == ["decision", "primary", "guardrail", "secondary", "health"]
 
 
-def test_published_decisions_are_read_while_the_warehouse_is_locked(warehouse_file, page, tmp_path):
-    con = duckdb.connect(str(warehouse_file))  # held for writing, as a running build does
+def render_from_published(warehouse_file, tmp_path, marts) -> subprocess.CompletedProcess:
+    """Publish `marts` as Parquet into tmp_path, then run the renderer while the
+    warehouse is held for writing, as a running build holds it."""
+    con = duckdb.connect(str(warehouse_file))
     try:
-        for name in renderer.READOUT_MARTS + renderer.OPTIONAL_READOUT_MARTS:
+        for name in marts:
             con.execute(f"copy {name} to '{tmp_path / name}.parquet' (format parquet)")
-        result = subprocess.run([sys.executable, str(RENDERER), "--experiment", EXPERIMENT, "--out",
-                                 str(tmp_path / "readout.html"), "--duckdb", str(warehouse_file)],
-                                cwd=tmp_path, capture_output=True, text=True,
-                                env={"PATH": "/usr/bin:/bin", "SV_PUBLISH_PATH": str(tmp_path)})
+        return subprocess.run([sys.executable, str(RENDERER), "--experiment", EXPERIMENT, "--out",
+                               str(tmp_path / "readout.html"), "--duckdb", str(warehouse_file)],
+                              cwd=tmp_path, capture_output=True, text=True,
+                              env={"PATH": "/usr/bin:/bin", "SV_PUBLISH_PATH": str(tmp_path)})
     finally:
         con.close()
+
+
+def test_published_decisions_are_read_while_the_warehouse_is_locked(warehouse_file, page, tmp_path):
+    result = render_from_published(warehouse_file, tmp_path,
+                                   renderer.READOUT_MARTS + renderer.OPTIONAL_READOUT_MARTS)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "is locked by another process" in result.stderr
     assert (tmp_path / "readout.html").read_text(encoding="utf-8") == page
@@ -483,16 +490,7 @@ def test_without_the_daily_mart_the_page_renders_and_says_so(tmp_path):
 
 
 def test_published_parquet_without_the_daily_mart_renders_and_says_so(warehouse_file, tmp_path):
-    con = duckdb.connect(str(warehouse_file))  # held for writing, as a running build does
-    try:
-        for name in renderer.READOUT_MARTS + ("fct_experiment_decisions",):
-            con.execute(f"copy {name} to '{tmp_path / name}.parquet' (format parquet)")
-        result = subprocess.run([sys.executable, str(RENDERER), "--experiment", EXPERIMENT, "--out",
-                                 str(tmp_path / "readout.html"), "--duckdb", str(warehouse_file)],
-                                cwd=tmp_path, capture_output=True, text=True,
-                                env={"PATH": "/usr/bin:/bin", "SV_PUBLISH_PATH": str(tmp_path)})
-    finally:
-        con.close()
+    result = render_from_published(warehouse_file, tmp_path, renderer.READOUT_MARTS + ("fct_experiment_decisions",))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "fct_experiment_results_daily.parquet not found" in result.stderr
     page = (tmp_path / "readout.html").read_text(encoding="utf-8")
