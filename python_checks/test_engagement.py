@@ -157,6 +157,5 @@ def test_daily_session_counts_match_pandas(app, warehouse, dimension):
     assert (merged["_merge"] != "right_only").all()
     assert (merged["sessions"] == merged["expected"].fillna(0)).all()
     assert merged["expected"].sum() >= ev["event_date"].nunique()
-    # sessions crossing midnight count on both days: more session-days than sessions
-    if dimension == "all":
-        assert merged["sessions"].sum() > ev.groupby(["user_id", "session_number"]).ngroups
+    # a session crossing midnight counts on both days: the simulated data has few or none, so
+    # the unit test a_session_counts_on_every_day_and_country_it_touches pins that case

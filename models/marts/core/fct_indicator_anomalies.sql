@@ -260,7 +260,12 @@ judged as (
         *,
         exp(expected_log_value) as expected_value,
         (log_value - expected_log_value) / scale as anomaly_score,
-        expected_log_value is not null and scale is not null and log_value is not null as is_scored
+        -- the scale is estimated from the week-over-week changes, so a
+        -- binomial series (no growth term) also needs the minimum of them
+        expected_log_value is not null
+        and weekly_log_growth is not null
+        and scale is not null
+        and log_value is not null as is_scored
     from scored
 
 ),
@@ -278,7 +283,7 @@ final as (
         expected_value,
         exp(expected_log_value - {{ core_anomaly_setting('anomaly_sensitivity') }} * scale) as lower_bound,
         exp(expected_log_value + {{ core_anomaly_setting('anomaly_sensitivity') }} * scale) as upper_bound,
-        anomaly_score,
+        case when is_scored then anomaly_score end as anomaly_score,
         scale as log_scale,
         weekly_log_growth,
         cast(training_points as {{ dbt.type_bigint() }}) as training_points,
