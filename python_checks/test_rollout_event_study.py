@@ -293,7 +293,7 @@ def replay_did_panel(counts: pd.DataFrame, window_days: int) -> pd.DataFrame:
 def test_wild_bootstrap_rejects_at_about_alpha_under_a_zero_effect(compile_inline, tmp_path):
     """REPLAYS replays of the small preset's rollout with no effect
     (simulator rollout_effect='zero': same world, new Poisson draws), estimated
-    by one run of the mart's SQL (stacked_did_estimate + wild_cluster_bootstrap)
+    by one run of the mart's SQL (stacked_did_estimate + wild_cluster_bootstrap_matrix + _p_values)
     over a replicate dimension: the pooled WCR rejects H0 at 5% at a rate inside
     the 99% binomial band around 5%."""
     from scipy import stats
@@ -306,7 +306,8 @@ def test_wild_bootstrap_rejects_at_about_alpha_under_a_zero_effect(compile_inlin
     sql = compile_inline(
         "with did_panel as (select * from read_parquet('" + str(path) + "')),\n"
         "{{ stacked_did_estimate('did_panel', 'did') }},\n"
-        "{{ wild_cluster_bootstrap('did', 'wcr', 12, pooled_only=true) }}\n"
+        "{{ wild_cluster_bootstrap_matrix('did', 'wcm', 12, pooled_only=true) }},\n"
+        "{{ wild_cluster_bootstrap_p_values('wcm_cluster_matrix', 'wcr', 12) }}\n"
         "select did_estimated.estimate_group, did_estimated.estimate_scope, did_estimated.estimate, "
         "did_estimated.std_error, wcr_p_values.p_value from did_estimated inner join wcr_p_values "
         "on did_estimated.estimate_group = wcr_p_values.estimate_group "

@@ -2,10 +2,16 @@
     Restricted wild cluster bootstrap (WCR) of the stacked DiD coefficient, by
     full enumeration of the Rademacher sign vectors, in SQL.
 
-    Emits CTE definitions named <prefix>_* to place in a model's `with` list
-    after stacked_did_estimate(panel, did_prefix); <prefix>_p_values has one
-    row per estimate_group x estimate_scope with at most max_clusters
-    clusters: sign_vectors (2^G) and the bootstrap p-value.
+    Two macros, so that an engine without CTE reuse (Spark inlines every
+    reference) never plans the demeaning and the enumeration in one query:
+    wild_cluster_bootstrap_matrix(did_prefix, prefix) emits CTEs named
+    <prefix>_* after stacked_did_estimate(panel, did_prefix), ending in
+    <prefix>_cluster_matrix (one row per estimate_group x estimate_scope x
+    cluster pair, scopes with at most max_clusters clusters); a model
+    stores it (int_rollout_did_bootstrap_matrix).
+    wild_cluster_bootstrap_p_values(matrix, prefix) reads that relation and
+    emits <prefix>_* ending in <prefix>_p_values: sign_vectors (2^G) and the
+    bootstrap p-value per estimate_group x estimate_scope.
 
     Cameron, Gelbach and Miller (2008); the algebra follows Roodman,
     MacKinnon, Nielsen and Webb (2019, "Fast and wild"). Under H0: delta = 0
@@ -34,9 +40,9 @@
     12 and a scope needs at least 2 clusters.
     pooled_only: bootstrap the 'all' scope alone (the size check's replays).
 #}
-{% macro wild_cluster_bootstrap(did_prefix, prefix, max_clusters=12, pooled_only=false) %}
+{% macro wild_cluster_bootstrap_matrix(did_prefix, prefix, max_clusters=12, pooled_only=false) %}
     {%- if max_clusters > 12 %}
-        {{ exceptions.raise_compiler_error('wild_cluster_bootstrap enumerates at most 2^12 sign vectors') }}
+        {{ exceptions.raise_compiler_error('wild_cluster_bootstrap_matrix enumerates at most 2^12 sign vectors') }}
     {%- endif %}
 
     -- a_gst and b_hst: sums over a cluster's units in a stack-period
@@ -168,7 +174,7 @@
 
     ),
 
-    {{ prefix }}_cluster_matrix as {{ materialized() }} (
+    {{ prefix }}_cluster_matrix as (
 
         select
             pairs.estimate_group,
@@ -176,6 +182,9 @@
             pairs.row_bit,
             pairs.column_bit,
             pairs.row_cross_d,
+            clusters.cross_y as row_cross_y,
+            clusters.clusters,
+            clusters.split_bit,
             case when pairs.row_bit = pairs.column_bit then clusters.cross_y else 0 end
             - coalesce(products.period_product, 0) as cell_value
         from {{ prefix }}_cluster_pairs as pairs
@@ -190,6 +199,36 @@
                 and pairs.estimate_scope = products.estimate_scope
                 and pairs.row_bit = products.row_bit
                 and pairs.column_bit = products.column_bit
+
+    )
+
+{% endmacro %}
+
+
+{#
+    The enumeration: from a relation or CTE `matrix` with the columns of
+    wild_cluster_bootstrap_matrix's <prefix>_cluster_matrix, CTE definitions
+    named <prefix>_* ending in <prefix>_p_values (sign_vectors, p_value per
+    estimate_group x estimate_scope).
+#}
+{% macro wild_cluster_bootstrap_p_values(matrix, prefix, max_clusters=12) %}
+    {%- if max_clusters > 12 %}
+        {{ exceptions.raise_compiler_error('wild_cluster_bootstrap_p_values enumerates at most 2^12 sign vectors') }}
+    {%- endif %}
+
+    -- S_g, D_g, the cluster's bit, G and the split bit: the matrix's diagonal
+    {{ prefix }}_clusters as {{ materialized() }} (
+
+        select
+            estimate_group,
+            estimate_scope,
+            row_bit as cluster_bit,
+            row_cross_y as cross_y,
+            row_cross_d as cross_d,
+            clusters,
+            split_bit
+        from {{ matrix }}
+        where row_bit = column_bit
 
     ),
 
@@ -271,7 +310,7 @@
             matrix.row_bit,
             max(matrix.row_cross_d) as row_cross_d,
             sum(matrix.cell_value * signs.sign) as projected
-        from {{ prefix }}_cluster_matrix as matrix
+        from {{ matrix }} as matrix
         inner join {{ prefix }}_half_signs as signs
             on
                 matrix.estimate_group = signs.estimate_group
