@@ -69,6 +69,18 @@ pre_covariance as (
 
 {{ gauss_jordan_inverse('pre_covariance', 'pre', pre_weeks | length) }},
 
+-- the pre-launch weeks with treated observations: the Wald test's degrees of freedom
+pre_weeks_with_data as (
+
+    select
+        estimate_group,
+        cast(sum(case when treated_observations > 0 then 1 else 0 end) as {{ dbt.type_int() }}) as pre_weeks
+    from study_support
+    where regressor_index < {{ pre_weeks | length }}
+    group by estimate_group
+
+),
+
 -- W = b' V^-1 b over the pre-launch weeks with data, chi-square with that many df
 pre_trend_test as (
 
@@ -85,14 +97,7 @@ pre_trend_test as (
         on
             inverse.group_key = column_estimates.estimate_group
             and inverse.column_index = column_estimates.regressor_index
-    inner join (
-        select
-            estimate_group,
-            cast(sum(case when treated_observations > 0 then 1 else 0 end) as {{ dbt.type_int() }}) as pre_weeks
-        from study_support
-        where regressor_index < {{ pre_weeks | length }}
-        group by estimate_group
-    ) as weeks
+    inner join pre_weeks_with_data as weeks
         on inverse.group_key = weeks.estimate_group
     group by inverse.group_key
 
