@@ -19,7 +19,10 @@
     complements' diagonals, so positive; a regressor without data gets 1 on
     its diagonal (row and column otherwise 0), which keeps that property and
     leaves its row of the inverse at the unit vector. `size` is a
-    compile-time integer: the loops are unrolled by Jinja.
+    compile-time integer: the loops are unrolled by Jinja. The last step
+    reads the final pivot once, crossed with the list of cells: Spark inlines
+    a CTE at every reference, so a union of one select per cell would copy
+    the whole elimination size^2 times into the plan.
 #}
 {% macro gauss_jordan_inverse(matrix, prefix, size) %}
 
@@ -60,15 +63,22 @@
     {% endfor %}
     {{ prefix }}_inverse as (
 
-        {% for i in range(size) %}{% for j in range(size) %}
         select
-            group_key,
-            {{ i }} as row_index,
-            {{ j }} as column_index,
-            a_{{ i }}_{{ j }} as cell_value
-        from {{ prefix }}_pivot_{{ size }}
-        {% if not (loop.last and i == size - 1) %}union all{% endif %}
-        {% endfor %}{% endfor %}
+            pivoted.group_key,
+            cells.row_index,
+            cells.column_index,
+            case cells.row_index * {{ size }} + cells.column_index
+                {%- for i in range(size) %}{% for j in range(size) %}
+                when {{ i * size + j }} then pivoted.a_{{ i }}_{{ j }}
+                {%- endfor %}{% endfor %}
+            end as cell_value
+        from {{ prefix }}_pivot_{{ size }} as pivoted
+        cross join (
+            values
+            {%- for i in range(size) %}{% for j in range(size) %}
+                ({{ i }}, {{ j }}){{ ',' if not (loop.last and i == size - 1) }}
+            {%- endfor %}{% endfor %}
+        ) as cells (row_index, column_index)
 
     )
 
