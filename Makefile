@@ -33,7 +33,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install install-spark simulate-small run daily repair report test lint score build-small build-and-pytest pytest spark-build bench clean
+.PHONY: help install install-spark simulate-small run daily repair report test test-slow check lint score build-small build-and-pytest pytest spark-build bench clean
 
 help:
 	@echo "make run          install, simulate the default dataset into data/, dbt build, print a summary"
@@ -42,7 +42,9 @@ help:
 	@echo "make repair       after removing a bad file: LANDED_SINCE=<its landing date> re-stages since then"
 	@echo "make report       the morning report of the make-run warehouse as one HTML file in reports/"
 	@echo "                  (REPORT_DATE=YYYY-MM-DD: another day, default the latest; OUT=<file>)"
-	@echo "make test         lint, build and test on a small simulated dataset, run python_checks"
+	@echo "make test         build and test a small simulated dataset, run python_checks but the slow ones"
+	@echo "make test-slow    the slow python_checks (default preset, replays, daily cycle) on make test's build"
+	@echo "make check        lint, make test and make test-slow in one go (what CI runs after the Spark build)"
 	@echo "make spark-build  dbt build on the spark target (local PySpark) over the small dataset"
 	@echo "make bench        timings at SIZES (default 1m 10m 100m) app events -> docs/benchmarks.md"
 	@echo "make lint         sqlfluff over models/, tests/ and analyses/"
@@ -116,10 +118,25 @@ report: install
 		$(if $(REPORT_DATE),--date $(REPORT_DATE)) $(if $(OUT),--out "$(OUT)")
 
 # --------------------------------------------------------------- make test
+# make test: the small dataset simulated and built with every dbt test, then
+# the python checks but the slow ones (under 10 minutes on 2 cores). The slow
+# tier builds warehouses of its own (python_checks/conftest.py, SLOW_FILES);
+# make test-slow runs it on make test's build, and make lint runs sqlfluff.
+# CI runs all three (.ci/run); make check runs them in one go.
+test: install
+	$(MAKE) --no-print-directory simulate-small
+	$(MAKE) --no-print-directory build-small
+	$(MAKE) --no-print-directory pytest PYTEST_MARKERS="not slow"
+
+# The slow checks read make test's small build; without one they make it first.
+test-slow: install
+	@[ -f $(TEST_DIR)/warehouse.duckdb ] || $(MAKE) --no-print-directory simulate-small build-small
+	$(MAKE) --no-print-directory pytest PYTEST_MARKERS=slow
+
 # Lint runs next to the build and pytest (its own DuckDB file and dbt
 # target folder): the build and the tests leave a core idle much of the time.
 # --output-sync keeps each step's output in one piece.
-test: install
+check: install
 	$(MAKE) --no-print-directory simulate-small
 	$(MAKE) --no-print-directory -j 2 --output-sync=target lint build-and-pytest
 
@@ -147,12 +164,15 @@ build-small: install
 # Two workers, each taking whole test files (module fixtures such as the
 # incremental daily cycle are built once), in the order conftest.py gives
 # them (the long ones first); PYTEST_WORKERS=0 runs in-process.
+# PYTEST_MARKERS selects a tier ("not slow", slow); empty runs every check.
 PYTEST_WORKERS ?= 2
+PYTEST_MARKERS ?=
 
 pytest: install
 	SIM_DATA_DIR=$(CURDIR)/$(TEST_DIR) SV_RAW_PATH=$(CURDIR)/$(TEST_DIR)/raw \
 	SV_DUCKDB_PATH=$(CURDIR)/$(TEST_DIR)/warehouse.duckdb \
-		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
+		$(PY) -m pytest python_checks -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15 \
+		$(if $(PYTEST_MARKERS),-m "$(PYTEST_MARKERS)")
 
 # ------------------------------------------------------------------ Spark
 # Session mode keeps its metastore and warehouse under data/spark. The small

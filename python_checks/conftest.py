@@ -90,9 +90,24 @@ LONG_FILES_FIRST = ["test_experiment_decisions.py", "test_readme_commands.py", "
                     "test_core_anomalies.py", "test_experiment_imports.py", "test_staging.py", "test_pii.py"]
 
 
+# The slow tier (`make test-slow`, which CI runs as well): the checks
+# that build warehouses of their own beyond make test's small build: the
+# whole files below (the daily incremental cycle, the README's commands, bad
+# landings), every check on the default preset (fixture default_dataset) and
+# the replays over re-simulated markets, marked `slow` where they are defined.
+SLOW_FILES = {"test_incremental.py", "test_readme_commands.py", "test_bad_landings.py"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds warehouses of its own (make test-slow, not make test)")
+
+
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONG_FILES_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+    for item in items:
+        if item.path.name in SLOW_FILES or "default_dataset" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

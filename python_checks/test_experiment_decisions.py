@@ -178,6 +178,7 @@ def imported(new_sandbox, warehouse, warehouse_path, sim_dir):
     return dict(db=root / SANDBOX_DUCKDB, rows=rows)
 
 
+@pytest.mark.slow
 def test_aa_replays_false_ship_rate(imported):
     """A/A replays of exp_003's units: a two-sided test at alpha ships only in the preferred
     direction, so ships follow Binomial(REPLAYS, alpha / 2); the count must lie in its 99 % band

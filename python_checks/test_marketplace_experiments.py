@@ -184,6 +184,7 @@ def replay_summary(m: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
+@pytest.mark.slow
 def test_replays_coverage_and_bias(new_sandbox):
     """REPLICATES independent markets per design (other seeds of the same population
     law): coverage of the true global effect and mean bias per design x estimator x metric
@@ -204,6 +205,7 @@ def test_replays_coverage_and_bias(new_sandbox):
     assert abs(best.loc["views_received_per_creator", "mean_bias"]) < abs(tsr_naive["mean_bias"]) < cr["mean_bias"]
 
 
+@pytest.mark.slow
 def test_without_interference_all_designs_agree(new_sandbox):
     """--no-marketplace-interference: a boost displaces no one, so every design's estimate of
     views per creator (and CR/LR/TSR of watch seconds) covers the truth, and the designs'

@@ -290,6 +290,7 @@ def replay_did_panel(counts: pd.DataFrame, window_days: int) -> pd.DataFrame:
     return pd.concat(stacks, ignore_index=True)
 
 
+@pytest.mark.slow
 def test_wild_bootstrap_rejects_at_about_alpha_under_a_zero_effect(compile_inline, tmp_path):
     """REPLAYS replays of the small preset's rollout with no effect
     (simulator rollout_effect='zero': same world, new Poisson draws), estimated
