@@ -27,6 +27,8 @@
         U_gs = sum over the cluster's units in s of (treated - p_s)^2,
     and, y~ having zero mean over each unit's periods,
         sum over cluster g of x~_k y~ = sum over its rows in week k of (treated - p_s) * y~.
+    The cluster sums of y~ by week and of (treated - p_s) are kept for
+    the event study's wild bootstrap (event_study_wild_bootstrap_matrix).
     beta = (X~'X~)^-1 X~'y~ (Frisch-Waugh-Lovell); a cluster's score is
     s_g = X~_g'y~_g - X~_g'X~_g beta, and the covariance is the sandwich
         V = (X~'X~)^-1 (sum_g s_g s_g') (X~'X~)^-1 * G/(G-1) * (N-1)/(N-K),
@@ -136,7 +138,7 @@
 
     ),
 
-    -- sum over a cluster's rows in week k of (treated - p_s) * y~
+    -- sum over a cluster's rows in week k of (treated - p_s) * y~, and of y~
     {{ prefix }}_cluster_cross_y as (
 
         select
@@ -146,7 +148,8 @@
             sum(
                 (panel.treated - stack_units.treated_share)
                 * (panel.y - unit_means.y_mean - period_means.y_mean + stack_means.y_mean)
-            ) as cross_y
+            ) as cross_y,
+            sum(panel.y - unit_means.y_mean - period_means.y_mean + stack_means.y_mean) as y_tilde_sum
         from {{ panel }} as panel
         inner join {{ prefix }}_regressors as regressors
             on panel.event_week = regressors.event_week
@@ -175,7 +178,7 @@
 
     ),
 
-    -- U_gs, and the cluster's treated units for the weeks' support
+    -- U_gs, sum of (treated - p_s), and the cluster's treated units for the weeks' support
     {{ prefix }}_cluster_units as (
 
         select
@@ -186,6 +189,7 @@
                 (unit_means.treated - stack_units.treated_share)
                 * (unit_means.treated - stack_units.treated_share)
             ) as treated_ss,
+            sum(unit_means.treated - stack_units.treated_share) as treated_deviation,
             sum(unit_means.treated) as treated_units
         from {{ prefix }}_unit_means as unit_means
         inner join {{ prefix }}_stack_units as stack_units

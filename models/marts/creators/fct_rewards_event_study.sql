@@ -1,21 +1,21 @@
 -- Event study of the creator rewards program's country-by-country launch:
--- the stacked estimator's effect per week relative to launch (one stack per
--- launch cohort with clean controls over its event window;
--- int_rollout_event_study_panel), the week before launch as reference.
--- One row per outcome x event week from -rollout_event_weeks_before to
--- +rollout_event_weeks_after. Standard errors clustered by country (macro
--- stacked_event_study_estimate); the joint pre-trend test is the Wald test
--- that every pre-launch week's coefficient is 0, repeated on the outcome's
--- rows. Weeks no treated creator-day falls in (the event window reaches past
--- the data) keep their row with a null estimate.
+-- the effect per week relative to launch, the week before launch as
+-- reference. Each launch cohort is its own regression against its clean
+-- controls (int_rollout_event_study_panel), and a week's estimate averages
+-- the cohorts that reach it by their treated creator-days (Sun and Abraham's
+-- interaction weights, macro interaction_weighted_event_study), so no week
+-- borrows another cohort's other weeks. One row per outcome x event week from
+-- -rollout_event_weeks_before to +rollout_event_weeks_after. Standard errors
+-- clustered by country. The joint pre-trend test is the Wald test that every
+-- pre-launch week's coefficient is 0, with its chi-square p-value and its
+-- restricted wild cluster bootstrap p-value (int_rollout_event_study_bootstrap_matrix),
+-- repeated on the outcome's rows. Weeks no treated creator-day falls in (the
+-- event window reaches past the data) keep their row with a null estimate.
 -- Not built on Spark: Spark 4's analyzer runs out of a 4 GB heap planning the
 -- estimator's chain of small-matrix CTEs (docs/causal_inference.md, Engines).
 {{ config(enabled=target.type != 'spark') }}
 {%- set reference_week = -1 %}
-{%- set event_weeks = [] %}
-{%- for week in range(-var('rollout_event_weeks_before', 4), var('rollout_event_weeks_after', 6) + 1) %}
-    {%- if week != reference_week %}{% do event_weeks.append(week) %}{% endif %}
-{%- endfor %}
+{%- set event_weeks = rollout_event_weeks() %}
 {%- set pre_weeks = event_weeks | select('lessthan', reference_week) | list %}
 with
 
@@ -25,8 +25,22 @@ panel as (
 
 ),
 
--- read five times by the estimator's first steps: computed once on DuckDB
-study_panel as {{ materialized() }} (
+bootstrap_matrix as (
+
+    select
+        outcome_name as estimate_group,
+        row_bit,
+        column_bit,
+        test_index,
+        clusters,
+        has_data,
+        cell_value,
+        column_coefficient_response
+    from {{ ref('int_rollout_event_study_bootstrap_matrix') }}
+
+),
+
+study_panel as (
 
     select
         outcome_name as estimate_group,
@@ -41,36 +55,37 @@ study_panel as {{ materialized() }} (
 
 ),
 
-{{ stacked_event_study_estimate('study_panel', 'study', event_weeks) }},
+{{ interaction_weighted_event_study('study_panel', 'study', event_weeks) }},
 
 -- the pre-launch weeks' covariance (a week without data: 1 on its diagonal)
 pre_covariance as (
 
     select
-        covariance.group_key,
-        covariance.row_index,
-        covariance.column_index,
+        row_support.estimate_group as group_key,
+        row_support.regressor_index as row_index,
+        column_support.regressor_index as column_index,
         case
             when row_support.treated_observations = 0 or column_support.treated_observations = 0
-                then case when covariance.row_index = covariance.column_index then 1.0e0 else 0.0e0 end
+                then case when row_support.regressor_index = column_support.regressor_index then 1.0e0 else 0.0e0 end
             else covariance.covariance
         end as cell_value
-    from study_covariance as covariance
-    inner join study_support as row_support
-        on
-            covariance.group_key = row_support.estimate_group
-            and covariance.row_index = row_support.regressor_index
+    from study_support as row_support
     inner join study_support as column_support
+        on row_support.estimate_group = column_support.estimate_group
+    left join study_covariance as covariance
         on
-            covariance.group_key = column_support.estimate_group
-            and covariance.column_index = column_support.regressor_index
+            row_support.estimate_group = covariance.group_key
+            and row_support.regressor_index = covariance.row_index
+            and column_support.regressor_index = covariance.column_index
     where
-        covariance.row_index < {{ pre_weeks | length }}
-        and covariance.column_index < {{ pre_weeks | length }}
+        row_support.regressor_index < {{ pre_weeks | length }}
+        and column_support.regressor_index < {{ pre_weeks | length }}
 
 ),
 
 {{ gauss_jordan_inverse('pre_covariance', 'pre', pre_weeks | length) }},
+
+{{ wild_bootstrap_wald_p_values('bootstrap_matrix', 'wild', pre_weeks | length) }},
 
 -- the pre-launch weeks with treated observations: the Wald test's degrees of freedom
 pre_weeks_with_data as (
@@ -161,10 +176,14 @@ final as (
         pre_trend_test.wald_statistic as pre_trend_wald_statistic,
         pre_trend_test.degrees_of_freedom as pre_trend_degrees_of_freedom,
         {{ chi_square_sf('pre_trend_test.wald_statistic', 'pre_trend_test.degrees_of_freedom', max_df=10) }}
-            as pre_trend_p_value
+            as pre_trend_p_value,
+        wild_p_values.p_value as pre_trend_wild_bootstrap_p_value,
+        wild_p_values.sign_vectors as pre_trend_wild_bootstrap_sign_vectors
     from weeks
     inner join pre_trend_test
         on weeks.outcome_name = pre_trend_test.outcome_name
+    left join wild_p_values
+        on weeks.outcome_name = wild_p_values.estimate_group
 
 )
 
