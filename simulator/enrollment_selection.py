@@ -133,3 +133,44 @@ def rollout_lift(W, C, days, lift):
                              enrollment_lift=float(v[:, m].mean()), creator_days=int(len(ci) * m.sum())))
     return pd.DataFrame(rows, columns=["program", "launched_on", "weeks_since_launch", "metric_name",
                                        "enrollment_lift", "creator_days"])
+
+
+def replicate_enrollment_panels(cfg, replicates, seed=2026):
+    """Replays of the enrollment for checking the enrollment DiD's intervals:
+    the world (creators, base rates, countries, launches) fixed by cfg.seed,
+    and per replicate fresh trends, enrolment choices and delays, and Poisson
+    posting from the run's model rate (base * season + launch effect + own
+    trend + enrolment lift). Yields, per replicate, the creator x full-week
+    panel of the creators registered before the window, as the DiD reads it:
+    (y: videos per day by week, DataFrame creators x week index; group: the
+    enrolment week, NaN if never; country: Series by creator; truth: the
+    replicate's truth/enrollment_effects rows)."""
+    from . import app
+    from .common import COUNTRIES, WEEKDAY_MULT, weekday_of_epoch_day
+    from .rollout_dynamics import effect_matrix
+    from .world import World
+    W = World(cfg)
+    W.anomalies = []
+    U = app.gen_users(W)
+    C = app.gen_creators(W, U)
+    pre_days = 30                                   # gen_videos' lead-in: the trend's origin
+    days = np.arange(-pre_days, W.D)
+    day_us = W.start_us + days * DAY
+    season = WEEKDAY_MULT[weekday_of_epoch_day(day_us // DAY)]
+    fixed_rate = C.base[:, None] * season[None, :] + effect_matrix(cfg.rollout_effect, C.launch_day, days)
+    keep = np.flatnonzero(C.reg < W.start_us)
+    weeks = W.D // 7
+    ids = [f"u_{u:06d}" for u in C.user[keep]]
+    country = pd.Series(np.array(COUNTRIES)[C.country[keep]], index=ids)
+    world_rng = W.rng
+    for replicate in range(replicates):
+        W.rng = lambda name, replicate=replicate: (
+            np.random.default_rng([seed, replicate, 1]) if name == "enrollment_selection" else world_rng(name))
+        W.truth = {}
+        rate = fixed_rate[keep] + extra_rate(W, C, days, season)[keep]
+        window = rate[:, pre_days:pre_days + 7 * weeks]
+        counts = np.random.default_rng([seed, replicate, 2]).poisson(window)
+        y = pd.DataFrame(counts.reshape(len(keep), weeks, 7).sum(axis=2) / 7.0, index=ids)
+        enrolled = C.enrolled_day[keep]
+        group = pd.Series(np.where(enrolled < W.D, enrolled // 7, np.nan), index=ids)
+        yield y, group, country, W.truth["enrollment_effects"]
