@@ -31,8 +31,8 @@
 {% macro stacked_did_estimate(panel, prefix) %}
 
     -- the three means by group by and join, not by window: three windows
-    -- partitioned three ways sorted the panel three times (24.6M rows at
-    -- 100M events: 24 s for the model, most of it in the windows)
+    -- partitioned three ways sort the panel three times (docs/benchmarks.md,
+    -- Design measurements)
     {% for level, keys in [('unit', ['unit_id']), ('period', ['period']), ('stack', [])] -%}
     {{ prefix }}_{{ level }}_means as (
 

@@ -3,8 +3,9 @@
     {{ not_materialized() }} (select * from ...)`) and is read more than
     once: DuckDB materializes such a CTE (every column of every row) before
     the query runs; inlined, each reader scans only the columns it needs.
-    At 100M app events a materialized copy of stg_app__events spilled tens of
-    GB to disk. Spark always inlines CTEs, so the hint is DuckDB-only.
+    At scale a materialized copy of stg_app__events spilled to disk
+    (docs/benchmarks.md, Design measurements). Spark always inlines CTEs, so
+    the hint is DuckDB-only.
 -#}
 {% macro not_materialized() -%}
     {{ return(adapter.dispatch('not_materialized', 'shortvideo_metrics')()) }}

@@ -9,8 +9,9 @@
     DuckDB: a text to TIMESTAMP cast drops the offset, so text goes through
     TIMESTAMPTZ (the profile sets TimeZone = UTC). The branch is chosen on
     typeof(), which DuckDB folds to a constant, so a typed column costs a
-    plain cast (the TIMESTAMPTZ round trip costs 0.3 s per million rows) and
-    filters on it still reach the Parquet scan. Spark's cast of text honours
+    plain cast (the TIMESTAMPTZ round trip is measurably slower:
+    docs/benchmarks.md, Design measurements) and filters on it still reach
+    the Parquet scan. Spark's cast of text honours
     the offset and converts to the session time zone (UTC).
 #}
 {% macro utc_timestamp(column) -%}
