@@ -194,8 +194,7 @@
             row_influence.regressor_index as row_index,
             column_influence.regressor_index as column_index,
             sum(row_influence.influence * column_influence.influence)
-            * max(dimensions.clusters) / nullif(max(dimensions.clusters) - 1, 0)
-            * (max(dimensions.observations) - 1) / nullif(max(dimensions.observations) - max(dimensions.parameters), 0)
+            * {{ cluster_robust_factor('max(dimensions.clusters)', 'max(dimensions.observations)', 'max(dimensions.parameters)') }}
                 as covariance
         from {{ prefix }}_influence as row_influence
         inner join {{ prefix }}_influence as column_influence

@@ -221,8 +221,7 @@
             co.estimate,
             sqrt(
                 me.score_ss / nullif(co.d_tilde_ss * co.d_tilde_ss, 0)
-                * me.clusters / nullif(me.clusters - 1, 0)
-                * (co.observations - 1) / nullif(co.observations - sz.parameters, 0)
+                * {{ cluster_robust_factor('me.clusters', 'co.observations', 'sz.parameters') }}
             ) as std_error,
             co.observations,
             co.treated_observations,

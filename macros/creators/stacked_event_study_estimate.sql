@@ -487,8 +487,7 @@
             bread_meat.row_index,
             bread.column_index,
             sum(bread_meat.cell_value * bread.cell_value)
-            * max(dimensions.clusters) / nullif(max(dimensions.clusters) - 1, 0)
-            * (max(dimensions.observations) - 1) / nullif(max(dimensions.observations) - max(dimensions.parameters), 0)
+            * {{ cluster_robust_factor('max(dimensions.clusters)', 'max(dimensions.observations)', 'max(dimensions.parameters)') }}
                 as covariance
         from {{ prefix }}_bread_meat as bread_meat
         inner join {{ prefix }}_bread_inverse as bread
