@@ -469,6 +469,6 @@ def test_pre_trend_tests_size_under_parallel_trends(compile_inline, tmp_path):
     rates = (result[["p_value", "chi_square_p"]] < 0.05).mean()
     low, high = stats.binom.ppf([0.005, 0.995], PRE_TREND_REPLAYS, 0.05) / PRE_TREND_REPLAYS
     print(f"\npre-trend rejection rates at 5% over {PRE_TREND_REPLAYS} replays with parallel trends "
-          f"(99% binomial band {low:.2f}-{high:.2f}): wild bootstrap {rates.p_value:.2f}, "
-          f"chi-square {rates.chi_square_p:.2f}")
+          f"(99% binomial band {low:.3f}-{high:.3f}): wild bootstrap {rates.p_value:.3f}, "
+          f"chi-square {rates.chi_square_p:.3f}")
     assert low <= rates.p_value <= high, rates
