@@ -15,9 +15,12 @@
 -- Standard errors from influence functions at the creator level: a cell's
 -- estimate is mean(treated change) - mean(control change), its influence on a
 -- treated creator (change - treated mean) / n_treated, on a control
--- -(change - control mean) / n_control; an aggregate sums its cells'
--- influences with its weights per creator (weights taken as fixed), and its
--- variance is the sum of squares over creators. 95 % normal intervals.
+-- -(change - control mean) / n_control, each times sqrt(n / (n - 1)) so that
+-- a cell's variance is Welch's s_t^2 / n_t + s_c^2 / n_c (cells have 5 to a
+-- few dozen creators; without it the intervals undercover,
+-- docs/causal_inference.md); an aggregate sums its cells' influences with its
+-- weights per creator (weights taken as fixed), and its variance is the sum of
+-- squares over creators. 95 % normal intervals.
 -- A cell needs at least var enrollment_did_min_creators (5) creators on each
 -- side: late weeks leave a country one or two not-yet-enrolled creators, whose
 -- noise would enter the estimate while their variance estimate is ~0 (in a
@@ -90,8 +93,10 @@ cell_influence as (
         contributions.creator_id,
         case
             when contributions.is_treated
-                then (contributions.outcome_change - cell_roles.mean_change) / cells.treated_creators
-            else -(contributions.outcome_change - cell_roles.mean_change) / cells.control_creators
+                then (contributions.outcome_change - cell_roles.mean_change)
+                / sqrt(cells.treated_creators * (cells.treated_creators - 1.0e0))
+            else -(contributions.outcome_change - cell_roles.mean_change)
+                / sqrt(cells.control_creators * (cells.control_creators - 1.0e0))
         end as influence
     from contributions
     inner join cells
