@@ -94,7 +94,7 @@ cell_influence as (
         case
             when contributions.is_treated
                 then (contributions.outcome_change - cell_roles.mean_change)
-                / sqrt(cells.treated_creators * (cells.treated_creators - 1.0e0))
+                    / sqrt(cells.treated_creators * (cells.treated_creators - 1.0e0))
             else -(contributions.outcome_change - cell_roles.mean_change)
                 / sqrt(cells.control_creators * (cells.control_creators - 1.0e0))
         end as influence
