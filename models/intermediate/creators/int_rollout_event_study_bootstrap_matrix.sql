@@ -11,24 +11,9 @@
 {%- set post_weeks = event_weeks | reject('lessthan', -1) | list %}
 with
 
-panel as (
-
-    select * from {{ ref('int_rollout_event_study_panel') }}
-
-),
-
 study_panel as (
 
-    select
-        outcome_name as estimate_group,
-        cohort_launched_on as stack_id,
-        creator_id as unit_id,
-        activity_date as period,
-        country as cluster_id,
-        outcome_value as y,
-        case when is_treated_cohort then 1 else 0 end as treated,
-        event_week
-    from panel
+    {{ rollout_event_study_regression_panel(ref('int_rollout_event_study_panel')) }}
 
 ),
 

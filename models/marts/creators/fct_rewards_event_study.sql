@@ -19,12 +19,6 @@
 {%- set pre_weeks = event_weeks | select('lessthan', reference_week) | list %}
 with
 
-panel as (
-
-    select * from {{ ref('int_rollout_event_study_panel') }}
-
-),
-
 bootstrap_matrix as (
 
     select
@@ -42,16 +36,7 @@ bootstrap_matrix as (
 
 study_panel as (
 
-    select
-        outcome_name as estimate_group,
-        cohort_launched_on as stack_id,
-        creator_id as unit_id,
-        activity_date as period,
-        country as cluster_id,
-        outcome_value as y,
-        case when is_treated_cohort then 1 else 0 end as treated,
-        event_week
-    from panel
+    {{ rollout_event_study_regression_panel(ref('int_rollout_event_study_panel')) }}
 
 ),
 
